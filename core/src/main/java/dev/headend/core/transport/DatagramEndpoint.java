@@ -1,0 +1,379 @@
+package dev.headend.core.transport;
+
+import dev.headend.core.DatagramEngine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * Drives one {@link DatagramEngine} over one UDP socket on its own thread: received datagrams go to
+ * the engine with the time, the engine's datagrams are sent, its deadlines are honoured and its
+ * events are handed to a listener.
+ *
+ * <p>The engine is only ever touched on the endpoint's thread. To call it from elsewhere (start a
+ * query, change configuration) use {@link #execute}. An exception thrown by the engine or the
+ * listener is logged and the datagram that caused it dropped; the endpoint keeps serving. A
+ * datagram the socket cannot take right now waits (and stops the engine from being asked for more)
+ * until it can.
+ *
+ * <pre>{@code
+ * try (var udp = DatagramEndpoint.builder(engine)
+ *         .bind(new InetSocketAddress("127.0.0.1", 5353))
+ *         .onEvent(event -> log.info(event))
+ *         .start()) {
+ *   ...
+ * }
+ * }</pre>
+ *
+ * @param <E> the engine's event type
+ */
+public final class DatagramEndpoint<E> implements AutoCloseable {
+  /** Datagrams taken from the socket per wake-up before timers and other work get a turn. */
+  private static final int RECEIVE_BATCH = 64;
+
+  private static final int MAX_DATAGRAM = 65_535;
+
+  private final DatagramEngine<E> engine;
+  private final Consumer<? super E> listener;
+  private final DatagramChannel channel;
+  private final EventLoop loop;
+  private final InetSocketAddress localAddress;
+  private final ByteBuffer in = ByteBuffer.allocateDirect(MAX_DATAGRAM + 1);
+  private final ByteBuffer out = ByteBuffer.allocateDirect(MAX_DATAGRAM);
+  private final Duration closeTimeout;
+  private final EngineDeadline deadline = new EngineDeadline();
+  private SelectionKey key;
+  private InetSocketAddress pendingDestination; // out holds a datagram the socket refused
+  private volatile boolean closed;
+
+  private DatagramEndpoint(Builder<E> b) throws IOException {
+    this.engine = b.engine;
+    this.listener = b.listener;
+    this.closeTimeout = b.closeTimeout;
+    this.channel =
+        DatagramChannel.open(
+            b.bind.getAddress() instanceof Inet6Address
+                ? StandardProtocolFamily.INET6
+                : StandardProtocolFamily.INET);
+    try {
+      channel.configureBlocking(false);
+      channel.setOption(StandardSocketOptions.SO_REUSEADDR, b.reuseAddress);
+      channel.setOption(StandardSocketOptions.SO_BROADCAST, b.broadcast);
+      if (b.receiveBufferSize > 0) {
+        channel.setOption(StandardSocketOptions.SO_RCVBUF, b.receiveBufferSize);
+      }
+      if (b.sendBufferSize > 0) {
+        channel.setOption(StandardSocketOptions.SO_SNDBUF, b.sendBufferSize);
+      }
+      channel.bind(b.bind);
+      this.localAddress = (InetSocketAddress) channel.getLocalAddress();
+    } catch (IOException | RuntimeException e) {
+      EventLoop.closeQuietly(channel);
+      throw e;
+    }
+    String name = b.name != null ? b.name : "headend-udp-" + localAddress.getPort();
+    this.loop = new EventLoop(name, b.clock, b.daemon);
+  }
+
+  /** A builder for an endpoint driving {@code engine}. */
+  public static <E> Builder<E> builder(DatagramEngine<E> engine) {
+    return new Builder<>(engine);
+  }
+
+  /** The bound address (with the real port when port 0 was asked for). */
+  public InetSocketAddress localAddress() {
+    return localAddress;
+  }
+
+  /**
+   * Runs {@code task} on the endpoint's thread, then sends what the engine queued and delivers its
+   * events. Safe from any thread.
+   *
+   * @return completes when the task has run (exceptionally if it threw)
+   */
+  public CompletableFuture<Void> execute(Runnable task) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    if (closed) {
+      done.completeExceptionally(new IllegalStateException("endpoint closed"));
+      return done;
+    }
+    loop.execute(
+        () -> {
+          try {
+            task.run();
+            done.complete(null);
+          } catch (RuntimeException e) {
+            done.completeExceptionally(e);
+          }
+          drive();
+        });
+    return done;
+  }
+
+  /**
+   * Stops the thread and closes the socket. Datagrams the engine still had queued are dropped.
+   * Idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    loop.execute(() -> loop.stopWhen(() -> true, loop.nowMillis(), () -> {}));
+    try {
+      if (!loop.awaitExit(closeTimeout.toMillis())) {
+        EventLoop.LOG.log(Level.WARNING, loop.name() + ": did not stop in " + closeTimeout);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      EventLoop.closeQuietly(channel);
+    }
+  }
+
+  private DatagramEndpoint<E> start() {
+    loop.execute(
+        () -> {
+          try {
+            key = loop.register(channel, SelectionKey.OP_READ, k -> onReady());
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          drive();
+        });
+    loop.start();
+    return this;
+  }
+
+  private void onReady() {
+    if (key.isReadable()) {
+      receive();
+    }
+    drive();
+  }
+
+  private void receive() {
+    for (int i = 0; i < RECEIVE_BATCH; i++) {
+      in.clear();
+      SocketAddress from;
+      try {
+        from = channel.receive(in);
+      } catch (IOException e) {
+        EventLoop.LOG.log(Level.DEBUG, loop.name() + ": receive failed", e);
+        return;
+      }
+      if (from == null) {
+        return;
+      }
+      in.flip();
+      if (in.remaining() > MAX_DATAGRAM) {
+        continue; // cannot happen for UDP; never hand an engine a cut datagram
+      }
+      try {
+        engine.handle(loop.now(), (InetSocketAddress) from, in);
+      } catch (RuntimeException e) {
+        EventLoop.LOG.log(
+            Level.ERROR, loop.name() + ": engine failed on a datagram from " + from, e);
+      }
+    }
+  }
+
+  /** Sends what the engine has queued, delivers its events and re-arms its deadline. */
+  private void drive() {
+    if (!channel.isOpen()) {
+      return;
+    }
+    flush();
+    E event;
+    while ((event = pollEvent()) != null) {
+      try {
+        listener.accept(event);
+      } catch (RuntimeException e) {
+        EventLoop.LOG.log(Level.ERROR, loop.name() + ": event listener failed on " + event, e);
+      }
+    }
+    flush(); // a listener may have called into the engine
+    loop.schedule(deadline);
+  }
+
+  private E pollEvent() {
+    try {
+      return engine.pollEvent();
+    } catch (RuntimeException e) {
+      EventLoop.LOG.log(Level.ERROR, loop.name() + ": engine failed in pollEvent", e);
+      return null;
+    }
+  }
+
+  private void flush() {
+    while (true) {
+      if (pendingDestination == null) {
+        out.clear();
+        InetSocketAddress to;
+        try {
+          to = engine.pollTransmit(out);
+        } catch (RuntimeException e) {
+          EventLoop.LOG.log(Level.ERROR, loop.name() + ": engine failed in pollTransmit", e);
+          to = null;
+        }
+        if (to == null) {
+          break;
+        }
+        out.flip();
+        pendingDestination = to;
+      }
+      try {
+        if (channel.send(out, pendingDestination) == 0) {
+          key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+          return; // socket buffer full; resume when writable
+        }
+      } catch (IOException e) {
+        EventLoop.LOG.log(
+            Level.DEBUG, loop.name() + ": send to " + pendingDestination + " failed", e);
+      }
+      pendingDestination = null;
+    }
+    if (key != null && key.isValid()) {
+      key.interestOps(SelectionKey.OP_READ);
+    }
+  }
+
+  /** The engine's own deadline, rounded up to the millisecond. */
+  private final class EngineDeadline extends EventLoop.Timed {
+    @Override
+    long deadline() {
+      try {
+        return EventLoop.ceilMillis(engine.pollTimeout());
+      } catch (RuntimeException e) {
+        EventLoop.LOG.log(Level.ERROR, loop.name() + ": engine failed in pollTimeout", e);
+        return Long.MAX_VALUE;
+      }
+    }
+
+    @Override
+    void fire(long nowMillis) {
+      try {
+        engine.handleTimeout(loop.now());
+      } catch (RuntimeException e) {
+        EventLoop.LOG.log(Level.ERROR, loop.name() + ": engine failed in handleTimeout", e);
+      }
+      drive();
+    }
+  }
+
+  /**
+   * Configures a {@link DatagramEndpoint}.
+   *
+   * @param <E> the engine's event type
+   */
+  public static final class Builder<E> {
+    private final DatagramEngine<E> engine;
+    private InetSocketAddress bind;
+    private Consumer<? super E> listener = e -> {};
+    private Clock clock = Clock.systemUTC();
+    private boolean broadcast;
+    private boolean reuseAddress;
+    private int receiveBufferSize;
+    private int sendBufferSize;
+    private boolean daemon;
+    private String name;
+    private Duration closeTimeout = Duration.ofSeconds(5);
+
+    private Builder(DatagramEngine<E> engine) {
+      this.engine = Objects.requireNonNull(engine, "engine");
+    }
+
+    /** Local address and port to bind (port 0 picks a free one). Required. */
+    public Builder<E> bind(InetSocketAddress address) {
+      this.bind = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /** Receives the engine's events on the endpoint's thread. Default: events are discarded. */
+    public Builder<E> onEvent(Consumer<? super E> listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** The clock the engine's time comes from. Default: {@link Clock#systemUTC()}. */
+    public Builder<E> clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** SO_BROADCAST, needed to send to 255.255.255.255 (DHCP). Default: off. */
+    public Builder<E> broadcast(boolean on) {
+      this.broadcast = on;
+      return this;
+    }
+
+    /** SO_REUSEADDR. Default: off. */
+    public Builder<E> reuseAddress(boolean on) {
+      this.reuseAddress = on;
+      return this;
+    }
+
+    /** SO_RCVBUF in bytes; 0 keeps the system default. */
+    public Builder<E> receiveBufferSize(int bytes) {
+      this.receiveBufferSize = requireNonNegative(bytes);
+      return this;
+    }
+
+    /** SO_SNDBUF in bytes; 0 keeps the system default. */
+    public Builder<E> sendBufferSize(int bytes) {
+      this.sendBufferSize = requireNonNegative(bytes);
+      return this;
+    }
+
+    /** Whether the endpoint's thread is a daemon thread. Default: false. */
+    public Builder<E> daemon(boolean on) {
+      this.daemon = on;
+      return this;
+    }
+
+    /** Name of the endpoint's thread. Default: {@code headend-udp-PORT}. */
+    public Builder<E> name(String name) {
+      this.name = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /** How long {@link DatagramEndpoint#close()} waits for the thread. Default: 5 s. */
+    public Builder<E> closeTimeout(Duration timeout) {
+      this.closeTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Binds the socket and starts the thread.
+     *
+     * @throws IOException if the socket cannot be opened or bound
+     */
+    public DatagramEndpoint<E> start() throws IOException {
+      if (bind == null) {
+        throw new IllegalStateException("bind(address) is required");
+      }
+      return new DatagramEndpoint<>(this).start();
+    }
+
+    private static int requireNonNegative(int bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("must be >= 0: " + bytes);
+      }
+      return bytes;
+    }
+  }
+}
