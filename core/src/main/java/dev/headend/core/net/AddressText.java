@@ -80,11 +80,12 @@ final class AddressText {
     while (true) {
       int groupStart = i;
       int v = 0;
-      while (i < end && hexValue(s.charAt(i)) >= 0) {
+      int h;
+      while (i < end && (h = hexValue(s.charAt(i))) >= 0) {
         if (i - groupStart == 4) {
           throw new AddressFormatException(s, groupStart, "IPv6 group has more than 4 hex digits");
         }
-        v = v << 4 | hexValue(s.charAt(i));
+        v = v << 4 | h;
         i++;
       }
       if (i < end && s.charAt(i) == '.') {
@@ -156,9 +157,22 @@ final class AddressText {
   }
 
   static String formatIpv4(int v) {
-    StringBuilder b = new StringBuilder(15);
-    appendIpv4(b, v);
-    return b.toString();
+    char[] out = new char[15];
+    int n = 0;
+    for (int shift = 24; shift >= 0; shift -= 8) {
+      int octet = v >>> shift & 0xff;
+      if (octet >= 100) {
+        out[n++] = (char) ('0' + octet / 100);
+        out[n++] = (char) ('0' + octet / 10 % 10);
+      } else if (octet >= 10) {
+        out[n++] = (char) ('0' + octet / 10);
+      }
+      out[n++] = (char) ('0' + octet % 10);
+      if (shift > 0) {
+        out[n++] = '.';
+      }
+    }
+    return new String(out, 0, n);
   }
 
   static void appendIpv4(StringBuilder b, int v) {
@@ -173,9 +187,8 @@ final class AddressText {
 
   /** RFC 5952: lowercase, no leading zeros, the longest (first on a tie) run of 2+ zero groups. */
   static String formatIpv6(long high, long low) {
-    StringBuilder b = new StringBuilder(39);
     if (high == 0 && (low >>> 32) == 0xffffL) {
-      b.append("::ffff:");
+      StringBuilder b = new StringBuilder(22).append("::ffff:");
       appendIpv4(b, (int) low);
       return b.toString();
     }
@@ -195,19 +208,29 @@ final class AddressText {
         runStart = -1;
       }
     }
+    char[] out = new char[39];
+    int n = 0;
     for (int k = 0; k < 8; k++) {
       if (k == bestStart) {
-        b.append("::");
+        out[n++] = ':';
+        out[n++] = ':';
         k += bestLen - 1;
         continue;
       }
       if (k > 0 && k != bestStart + bestLen) {
-        b.append(':');
+        out[n++] = ':';
       }
-      b.append(Integer.toHexString(group(high, low, k)));
+      int g = group(high, low, k);
+      for (int shift = g == 0 ? 0 : (31 - Integer.numberOfLeadingZeros(g)) & ~3;
+          shift >= 0;
+          shift -= 4) {
+        out[n++] = HEX[(g >>> shift) & 0xf];
+      }
     }
-    return b.toString();
+    return new String(out, 0, n);
   }
+
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   static int group(long high, long low, int k) {
     long half = k < 4 ? high : low;
@@ -239,7 +262,11 @@ final class AddressText {
   }
 
   static int indexOf(CharSequence s, char c, int from) {
-    for (int i = from; i < s.length(); i++) {
+    return indexOf(s, c, from, s.length());
+  }
+
+  static int indexOf(CharSequence s, char c, int from, int to) {
+    for (int i = from; i < to; i++) {
       if (s.charAt(i) == c) {
         return i;
       }

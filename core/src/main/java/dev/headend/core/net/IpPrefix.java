@@ -206,7 +206,7 @@ public record IpPrefix(IpAddress address, int length) implements Comparable<IpPr
   }
 
   private static IpAddress parseAddress(CharSequence text, int start, int end) {
-    return AddressText.indexOf(text.subSequence(start, end), ':', 0) >= 0
+    return AddressText.indexOf(text, ':', start, end) >= 0
         ? AddressText.parseIpv6(text, start, end)
         : new Ipv4Address(AddressText.parseIpv4(text, start, end));
   }

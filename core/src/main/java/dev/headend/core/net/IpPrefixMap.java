@@ -168,6 +168,11 @@ public final class IpPrefixMap<V> {
     return entries.toString();
   }
 
+  /** Trie nodes in use, for the memory bound test. */
+  int nodeCount() {
+    return v4.nodeCount() + v6.nodeCount();
+  }
+
   private int index(IpAddress address) {
     if (address instanceof Ipv4Address a) {
       return v4.lookupIpv4(a.value());

@@ -106,6 +106,9 @@ class IpPrefixMapTest {
           IpPrefix.containing(new Ipv6Address(hi, rnd.nextLong()), 32 + rnd.nextInt(97)), i);
     }
     IpPrefixMap<Integer> m = IpPrefixMap.of(entries);
+    assertTrue(
+        m.nodeCount() < 2 * entries.size(),
+        "path compression keeps nodes below twice the prefixes: " + m.nodeCount());
     List<IpPrefix> all = List.copyOf(entries.keySet());
     for (int i = 0; i < 5_000; i++) {
       IpAddress probe;
@@ -126,6 +129,7 @@ class IpPrefixMapTest {
   void agreesWithLinearScan(
       @ForAll("tables") Map<IpPrefix, Integer> table, @ForAll("probes") List<IpAddress> probes) {
     IpPrefixMap<Integer> m = IpPrefixMap.of(table);
+    assertTrue(m.nodeCount() <= Math.max(2, 2 * table.size()), "nodes: " + m.nodeCount());
     for (IpAddress probe : probes) {
       Integer expected = bruteForce(table, probe);
       assertEquals(expected, m.longestMatch(probe), () -> "probe " + probe + " in " + table);

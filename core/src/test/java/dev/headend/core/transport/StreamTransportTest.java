@@ -181,10 +181,7 @@ class StreamTransportTest {
     } finally {
       pool.shutdownNow();
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (t.connectionCount() > 0 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    awaitConnectionCount(t, 0);
     assertEquals(0, t.connectionCount(), "every connection closed when its client left");
   }
 
@@ -204,11 +201,7 @@ class StreamTransportTest {
     a.send("quit\n");
     assertEquals("bye", a.line());
     a.expectEnd();
-    // the slot frees once the server has processed the close
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (t.connectionCount() > 1 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    awaitConnectionCount(t, 1); // the slot frees once the server has processed the close
     Client c = new Client(at);
     c.send("c\n");
     assertEquals("echo c", c.line());
@@ -465,6 +458,15 @@ class StreamTransportTest {
           a.line();
         },
         "nothing crosses over");
+  }
+
+  /** Waits up to 5 s for the transport's open connections to drop to {@code most}. */
+  private static void awaitConnectionCount(StreamTransport t, int most)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (t.connectionCount() > most && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
   }
 
   private static void sleep(long ms) {
