@@ -32,7 +32,22 @@ public class MalformedMessageException extends Exception {
    * @param cause the underlying failure, or {@code null}
    */
   public MalformedMessageException(String reason, int offset, Throwable cause) {
-    super(reason + " at byte " + offset, cause);
+    this(reason, offset, cause, true);
+  }
+
+  /**
+   * For decoders on a hot path fed by untrusted peers: without a stack trace, a flood of garbage
+   * costs an allocation per datagram instead of a stack walk. The message and offset still say what
+   * and where.
+   *
+   * @param reason what was wrong, without the position (it is appended)
+   * @param offset byte offset of the fault from the start of the decoded message, {@code >= 0}
+   * @param cause the underlying failure, or {@code null}
+   * @param writableStackTrace whether to record the stack trace
+   */
+  protected MalformedMessageException(
+      String reason, int offset, Throwable cause, boolean writableStackTrace) {
+    super(reason + " at byte " + offset, cause, true, writableStackTrace);
     if (offset < 0) {
       throw new IllegalArgumentException("offset must be >= 0, was " + offset);
     }

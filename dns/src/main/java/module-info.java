@@ -1,0 +1,10 @@
+/**
+ * headend DNS: a zero-copy query codec and TCP framing over dnsjava's vocabulary, an authoritative
+ * server engine, and UDP/TCP adapters on the core transports.
+ */
+module dev.headend.dns {
+  requires transitive dev.headend.core;
+  requires transitive org.dnsjava;
+
+  exports dev.headend.dns.wire;
+}
