@@ -7,4 +7,5 @@ module dev.headend.dns {
   requires transitive org.dnsjava;
 
   exports dev.headend.dns.wire;
+  exports dev.headend.dns.server;
 }
