@@ -8,4 +8,5 @@ module dev.headend.dns {
 
   exports dev.headend.dns.wire;
   exports dev.headend.dns.server;
+  exports dev.headend.dns.transport;
 }

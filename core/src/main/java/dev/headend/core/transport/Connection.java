@@ -330,11 +330,14 @@ final class Connection<E, S extends StreamEngine<E>> extends EventLoop.Timed
           }
           progress = true;
         }
+        // taking output can end an engine's pushback, so buffered input deserves another offer
+        if (flush() && pendingInput != null) {
+          progress = true;
+        }
       }
       if (progress) {
         loop.execute(this::pump); // more to do; let other connections have a turn first
       }
-      flush();
     } catch (IOException | RuntimeException e) {
       fail(e);
       return;
@@ -358,18 +361,21 @@ final class Connection<E, S extends StreamEngine<E>> extends EventLoop.Timed
     loop.schedule(this);
   }
 
-  private void flush() throws IOException {
+  /** Writes what the engine has produced; returns whether any output was taken from it. */
+  private boolean flush() throws IOException {
+    boolean took = false;
     while (true) {
       ByteBuffer next;
       while (queuedOutput < StreamTransport.MAX_QUEUED_OUTPUT
           && (next = engine.pollOutput()) != null) {
+        took = true;
         if (next.hasRemaining()) {
           output.addLast(next);
           queuedOutput += next.remaining();
         }
       }
       if (output.isEmpty()) {
-        return;
+        return took;
       }
       int k = 0;
       for (ByteBuffer b : output) {
@@ -388,7 +394,7 @@ final class Connection<E, S extends StreamEngine<E>> extends EventLoop.Timed
         output.pollFirst();
       }
       if (!output.isEmpty()) {
-        return; // the socket is full; OP_WRITE brings us back
+        return took; // the socket is full; OP_WRITE brings us back
       }
     }
   }

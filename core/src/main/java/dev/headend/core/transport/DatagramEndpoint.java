@@ -71,6 +71,9 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
     try {
       channel.configureBlocking(false);
       channel.setOption(StandardSocketOptions.SO_REUSEADDR, b.reuseAddress);
+      if (b.reusePort) {
+        channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+      }
       channel.setOption(StandardSocketOptions.SO_BROADCAST, b.broadcast);
       if (b.receiveBufferSize > 0) {
         channel.setOption(StandardSocketOptions.SO_RCVBUF, b.receiveBufferSize);
@@ -287,6 +290,7 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private boolean broadcast;
     private boolean reuseAddress;
+    private boolean reusePort;
     private int receiveBufferSize;
     private int sendBufferSize;
     private boolean daemon;
@@ -324,6 +328,15 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
     /** SO_REUSEADDR. Default: off. */
     public Builder<E> reuseAddress(boolean on) {
       this.reuseAddress = on;
+      return this;
+    }
+
+    /**
+     * SO_REUSEPORT: several endpoints (one thread and engine each) bind the same port and the
+     * kernel spreads datagrams between them by source. Default: off.
+     */
+    public Builder<E> reusePort(boolean on) {
+      this.reusePort = on;
       return this;
     }
 

@@ -345,6 +345,27 @@ class StreamTransportTest {
   }
 
   @Test
+  void inputHeldBackUntilOutputIsTakenIsStillServed() throws Exception {
+    StreamHandler<String, OneAtATimeEngine> handler =
+        new StreamHandler<>() {
+          @Override
+          public OneAtATimeEngine open(StreamConnection<OneAtATimeEngine> c, Instant now) {
+            return new OneAtATimeEngine();
+          }
+
+          @Override
+          public void onEvent(StreamConnection<OneAtATimeEngine> c, String event) {}
+        };
+    Client c =
+        new Client(
+            transport(StreamTransport.builder()).listen(ANY_LOOPBACK, handler).localAddress());
+    c.send("a\nb\nc\n"); // one write: the engine can take only "a" until its reply is taken
+    assertEquals("done a", c.line());
+    assertEquals("done b", c.line());
+    assertEquals("done c", c.line());
+  }
+
+  @Test
   void answersAHalfClosedPeerThenCloses() throws Exception {
     Client c = new Client(echoServer());
     c.send("last words\n");
