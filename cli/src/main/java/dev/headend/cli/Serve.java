@@ -1,0 +1,94 @@
+package dev.headend.cli;
+
+import dev.headend.core.net.IpPrefix;
+import dev.headend.dns.server.AuthoritativeServer;
+import dev.headend.dns.server.Zone;
+import dev.headend.dns.server.ZoneException;
+import dev.headend.dns.server.ZoneSet;
+import dev.headend.dns.transport.DnsServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.xbill.DNS.Name;
+
+/** The running services of `headend serve`; closing it stops them all. */
+final class Serve implements AutoCloseable {
+  private final List<AutoCloseable> running = new ArrayList<>();
+  private final List<String> description = new ArrayList<>();
+
+  private Serve() {}
+
+  /** Starts every service; if one fails, those already started are stopped. */
+  static Serve start(ServeOptions options) throws IOException, ZoneException {
+    Serve s = new Serve();
+    try {
+      s.startDns(options);
+    } catch (IOException | ZoneException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
+    return s;
+  }
+
+  private void startDns(ServeOptions options) throws IOException, ZoneException {
+    List<Zone> zones = new ArrayList<>();
+    if (options.zones().isEmpty()) {
+      try (InputStream in = Serve.class.getResourceAsStream("example.test.zone")) {
+        zones.add(Zone.parse(in, Name.fromConstantString("example.test."), "example.test.zone"));
+      }
+    }
+    for (ServeOptions.ZoneFile z : options.zones()) {
+      zones.add(Zone.parse(z.file(), z.origin()));
+    }
+    AuthoritativeServer.Builder builder = AuthoritativeServer.builder().zones(ZoneSet.of(zones));
+    for (IpPrefix p : options.transferClients()) {
+      builder.allowTransfer(p);
+    }
+    DnsServer dns =
+        DnsServer.builder(builder.build())
+            .bind(options.dnsAddress())
+            .udpThreads(options.udpThreads())
+            .start();
+    running.add(dns);
+    for (Zone z : zones) {
+      description.add(
+          "dns  authoritative  udp+tcp "
+              + hostPort(dns.udpAddress())
+              + "  zone "
+              + z.origin()
+              + " ("
+              + z.size()
+              + " records, serial "
+              + z.serial()
+              + ")");
+    }
+  }
+
+  /** One line per service and what it serves. */
+  List<String> description() {
+    return description;
+  }
+
+  /** The DNS server, for tests. */
+  DnsServer dns() {
+    return (DnsServer) running.get(0);
+  }
+
+  private static String hostPort(java.net.InetSocketAddress a) {
+    String host = a.getAddress().getHostAddress();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+  }
+
+  @Override
+  public void close() {
+    for (int i = running.size() - 1; i >= 0; i--) {
+      try {
+        running.get(i).close();
+      } catch (Exception e) {
+        System.err.println("headend: error while stopping: " + e);
+      }
+    }
+    running.clear();
+  }
+}

@@ -1,0 +1,115 @@
+package dev.headend.cli;
+
+import dev.headend.core.net.AddressFormatException;
+import dev.headend.core.net.IpAddress;
+import dev.headend.core.net.IpPrefix;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.TextParseException;
+
+/** What `headend serve` was asked for. */
+record ServeOptions(
+    IpAddress bind,
+    int dnsPort,
+    int udpThreads,
+    List<ZoneFile> zones,
+    List<IpPrefix> transferClients) {
+
+  /** A zone to load: its origin and master file. */
+  record ZoneFile(Name origin, Path file) {}
+
+  static final String USAGE =
+      """
+      usage: headend serve [options]
+
+        Starts the services headend has, on loopback by default, and prints where they listen.
+        Stop it with Ctrl-C (SIGINT) or SIGTERM.
+
+        --bind ADDRESS            address to listen on (default 127.0.0.1)
+        --dns-port PORT           authoritative DNS over UDP and TCP (default 5300; 0 = any free port)
+        --zone ORIGIN=FILE        serve a zone from an RFC 1035 master file (repeatable);
+                                  without it, an embedded example.test. zone is served
+        --udp-threads N           UDP sockets sharing the port (default: CPUs, at most 4)
+        --allow-transfer PREFIX   clients allowed AXFR (repeatable; default 127.0.0.0/8 and ::1/128)
+      """;
+
+  static ServeOptions parse(List<String> args) throws UsageException {
+    IpAddress bind = IpAddress.parse("127.0.0.1");
+    int dnsPort = 5300;
+    int udpThreads = Math.min(4, Runtime.getRuntime().availableProcessors());
+    List<ZoneFile> zones = new ArrayList<>();
+    List<IpPrefix> transfer = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      String option = args.get(i);
+      if (option.equals("--help") || option.equals("-h")) {
+        throw new UsageException("");
+      }
+      if (i + 1 >= args.size()) {
+        throw new UsageException(option + " needs a value");
+      }
+      String value = args.get(++i);
+      try {
+        switch (option) {
+          case "--bind" -> bind = IpAddress.parse(value);
+          case "--dns-port" -> dnsPort = port(value);
+          case "--udp-threads" -> udpThreads = positive(option, value);
+          case "--zone" -> zones.add(zone(value));
+          case "--allow-transfer" -> transfer.add(IpPrefix.parse(value));
+          default -> throw new UsageException("unknown option " + option);
+        }
+      } catch (AddressFormatException e) {
+        throw new UsageException(option + ": " + e.getMessage());
+      }
+    }
+    if (transfer.isEmpty()) {
+      transfer = List.of(IpPrefix.parse("127.0.0.0/8"), IpPrefix.parse("::1/128"));
+    }
+    return new ServeOptions(bind, dnsPort, udpThreads, List.copyOf(zones), List.copyOf(transfer));
+  }
+
+  InetSocketAddress dnsAddress() {
+    return new InetSocketAddress(bind.toInetAddress(), dnsPort);
+  }
+
+  private static int port(String value) throws UsageException {
+    try {
+      int p = Integer.parseInt(value);
+      if (p < 0 || p > 65535) {
+        throw new UsageException("port out of range: " + value);
+      }
+      return p;
+    } catch (NumberFormatException e) {
+      throw new UsageException("not a port number: " + value);
+    }
+  }
+
+  private static int positive(String option, String value) throws UsageException {
+    try {
+      int n = Integer.parseInt(value);
+      if (n < 1) {
+        throw new UsageException(option + " must be at least 1: " + value);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new UsageException(option + " is not a number: " + value);
+    }
+  }
+
+  private static ZoneFile zone(String value) throws UsageException {
+    int eq = value.indexOf('=');
+    if (eq <= 0 || eq == value.length() - 1) {
+      throw new UsageException("--zone wants ORIGIN=FILE, got " + value);
+    }
+    String origin = value.substring(0, eq);
+    try {
+      return new ZoneFile(
+          Name.fromString(origin.endsWith(".") ? origin : origin + "."),
+          Path.of(value.substring(eq + 1)));
+    } catch (TextParseException e) {
+      throw new UsageException("--zone: bad origin " + origin + ": " + e.getMessage());
+    }
+  }
+}

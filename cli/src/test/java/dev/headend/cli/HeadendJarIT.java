@@ -1,0 +1,48 @@
+package dev.headend.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.headend.testkit.Proc;
+import dev.headend.testkit.RequiresPeer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The README's run command, `java -jar cli/target/headend.jar serve`, answered by dig. */
+@Tag("interop")
+@RequiresPeer(value = "dig", install = "apt-get install -y bind9-dnsutils")
+class HeadendJarIT {
+  private static final String JAR = System.getProperty("headend.jar", "target/headend.jar");
+
+  @Test
+  void theRunnableJarServesDnsThatDigCanQuery() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    try (Proc.Running headend =
+        Proc.start(List.of(java, "-jar", JAR, "serve", "--dns-port", "0"), Map.of())) {
+      Matcher m =
+          headend.awaitOutput(
+              Pattern.compile("udp\\+tcp 127\\.0\\.0\\.1:(\\d+)"), Duration.ofSeconds(60));
+      headend.awaitOutput(Pattern.compile("ready"), Duration.ofSeconds(10));
+      Proc.Result dig =
+          Proc.run(
+                  Duration.ofSeconds(20),
+                  "dig",
+                  "@127.0.0.1",
+                  "-p",
+                  m.group(1),
+                  "+short",
+                  "+tries=1",
+                  "mail.example.test",
+                  "A")
+              .assertSuccess();
+      assertEquals("127.0.0.12", dig.stdout().trim());
+      assertTrue(headend.isAlive());
+    }
+  }
+}

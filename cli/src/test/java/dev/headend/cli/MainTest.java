@@ -1,0 +1,104 @@
+package dev.headend.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+class MainTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    return Main.run(
+        List.of(args),
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8),
+        new CountDownLatch(0));
+  }
+
+  @Test
+  void usageAndExitCodes() {
+    assertEquals(2, run());
+    assertTrue(out.toString().contains("usage: headend serve"));
+    assertEquals(0, run("help"));
+    assertEquals(0, run("serve", "--help"));
+    assertEquals(2, run("frobnicate"));
+    assertTrue(err.toString().contains("unknown command frobnicate"));
+    assertEquals(2, run("serve", "--dns-port", "70000"));
+    assertTrue(err.toString().contains("port out of range: 70000"));
+    assertEquals(2, run("serve", "--bind", "localhost"));
+    assertTrue(err.toString().contains("--bind: expected a decimal octet"), err.toString());
+    assertEquals(2, run("serve", "--zone", "no-equals-sign"));
+    assertEquals(2, run("serve", "--dns-port"));
+    assertTrue(err.toString().contains("--dns-port needs a value"));
+  }
+
+  @Test
+  void aBrokenZoneFileStopsTheStartWithItsLine(@TempDir Path dir) throws Exception {
+    Path zone = dir.resolve("bad.zone");
+    Files.writeString(zone, "$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 10.0.0.300\n");
+    assertEquals(1, run("serve", "--dns-port", "0", "--zone", "bad.test=" + zone));
+    assertTrue(err.toString().contains("bad.zone:4"), err.toString());
+  }
+
+  @Test
+  void serveAnswersForTheEmbeddedZoneUntilStopped() throws Exception {
+    CountDownLatch stop = new CountDownLatch(1);
+    PrintStream printer = new PrintStream(out, true, StandardCharsets.UTF_8);
+    CompletableFuture<Integer> status =
+        CompletableFuture.supplyAsync(
+            () ->
+                Main.run(
+                    List.of("serve", "--dns-port", "0", "--udp-threads", "1"),
+                    printer,
+                    printer,
+                    stop));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!out.toString().contains("ready") && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    Matcher m =
+        Pattern.compile("udp\\+tcp 127\\.0\\.0\\.1:(\\d+)  zone example\\.test\\.")
+            .matcher(out.toString());
+    assertTrue(m.find(), out.toString());
+    SimpleResolver resolver = new SimpleResolver("127.0.0.1");
+    resolver.setPort(Integer.parseInt(m.group(1)));
+    resolver.setTimeout(Duration.ofSeconds(5));
+    Message response =
+        resolver.send(
+            Message.newQuery(
+                Record.newRecord(Name.fromString("www.example.test."), Type.A, DClass.IN)));
+    assertEquals(Rcode.NOERROR, response.getRcode());
+    assertTrue(response.getHeader().getFlag(Flags.AA));
+    assertEquals(
+        "127.0.0.11",
+        ((ARecord) response.getSection(Section.ANSWER).get(0)).getAddress().getHostAddress());
+    stop.countDown();
+    assertEquals(0, status.get(10, TimeUnit.SECONDS));
+    assertTrue(out.toString().contains("stopped"));
+  }
+}
