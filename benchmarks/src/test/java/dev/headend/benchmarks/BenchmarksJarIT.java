@@ -23,6 +23,7 @@ class BenchmarksJarIT {
     assertTrue(r.stdout().contains("PrefixMatchBenchmark.headend"), r.describe());
     assertTrue(r.stdout().contains("PrefixMatchBenchmark.ipaddressLibrary"), r.describe());
     assertTrue(r.stdout().contains("AddressTextBenchmark.parseHeadend"), r.describe());
+    assertTrue(r.stdout().contains("QueryAnswerBenchmark.dnsjava"), r.describe());
   }
 
   @Test

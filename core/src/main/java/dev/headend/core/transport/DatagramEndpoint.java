@@ -14,6 +14,7 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -170,6 +171,7 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
   }
 
   private void receive() {
+    Instant now = loop.now(); // one reading per wake-up: these datagrams arrived together
     for (int i = 0; i < RECEIVE_BATCH; i++) {
       in.clear();
       SocketAddress from;
@@ -187,7 +189,7 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
         continue; // cannot happen for UDP; never hand an engine a cut datagram
       }
       try {
-        engine.handle(loop.now(), (InetSocketAddress) from, in);
+        engine.handle(now, (InetSocketAddress) from, in);
       } catch (RuntimeException e) {
         EventLoop.LOG.log(
             Level.ERROR, loop.name() + ": engine failed on a datagram from " + from, e);

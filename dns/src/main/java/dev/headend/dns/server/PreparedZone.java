@@ -1,10 +1,10 @@
 package dev.headend.dns.server;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.NameTooLongException;
@@ -48,7 +48,9 @@ final class PreparedZone {
     int[] types = new int[0];
     Body[] bodies = new Body[0];
     Body referral;
-    private volatile Map<Integer, Body> lazy;
+    // bodies built on first use (ANY, CNAME chases per QTYPE): copy-on-write, scanned without
+    // allocating; parallel arrays published together through the volatile holder
+    private volatile LazyBodies lazy = LazyBodies.EMPTY;
 
     Node(Name name, Map<Integer, RRset> rrsets) {
       this.name = name;
@@ -65,19 +67,30 @@ final class PreparedZone {
       return null;
     }
 
-    Map<Integer, Body> lazy() {
-      Map<Integer, Body> m = lazy;
-      if (m == null) {
-        synchronized (this) {
-          m = lazy;
-          if (m == null) {
-            m = new ConcurrentHashMap<>();
-            lazy = m;
-          }
+    Body lazyBody(int qtype) {
+      LazyBodies l = lazy;
+      for (int i = 0; i < l.types.length; i++) {
+        if (l.types[i] == qtype) {
+          return l.bodies[i];
         }
       }
-      return m;
+      return null;
     }
+
+    synchronized void addLazyBody(int qtype, Body body) {
+      LazyBodies l = lazy;
+      if (l.types.length < MAX_LAZY_BODIES && lazyBody(qtype) == null) {
+        int[] types = Arrays.copyOf(l.types, l.types.length + 1);
+        Body[] bodies = Arrays.copyOf(l.bodies, l.bodies.length + 1);
+        types[l.types.length] = qtype;
+        bodies[l.bodies.length] = body;
+        lazy = new LazyBodies(types, bodies);
+      }
+    }
+  }
+
+  private record LazyBodies(int[] types, Body[] bodies) {
+    static final LazyBodies EMPTY = new LazyBodies(new int[0], new Body[0]);
   }
 
   PreparedZone(Zone zone) {
@@ -147,8 +160,8 @@ final class PreparedZone {
           n.types[k] = set.getType();
           n.bodies[k++] = answer(set);
         }
-        n.types = java.util.Arrays.copyOf(n.types, k);
-        n.bodies = java.util.Arrays.copyOf(n.bodies, k);
+        n.types = Arrays.copyOf(n.types, k);
+        n.bodies = Arrays.copyOf(n.bodies, k);
       } else if (n.cname != null && n.cut == null) {
         n.types = new int[] {Type.CNAME};
         n.bodies = new Body[] {answer(n.cname)};
@@ -187,23 +200,14 @@ final class PreparedZone {
     if (b != null) {
       return b;
     }
-    if (qtype == Type.ANY && !n.rrsets.isEmpty()) {
-      return lazily(n, qtype, () -> anyBody(n));
+    boolean any = qtype == Type.ANY && !n.rrsets.isEmpty();
+    if (!any && (n.cname == null || qtype == Type.CNAME)) {
+      return nodata;
     }
-    if (n.cname != null && qtype != Type.CNAME) {
-      return lazily(n, qtype, () -> chase(n, qtype));
-    }
-    return nodata;
-  }
-
-  private Body lazily(Node n, int qtype, java.util.function.Supplier<Body> make) {
-    Map<Integer, Body> lazy = n.lazy();
-    Body b = lazy.get(qtype);
+    b = n.lazyBody(qtype);
     if (b == null) {
-      b = make.get();
-      if (lazy.size() < MAX_LAZY_BODIES) {
-        lazy.putIfAbsent(qtype, b);
-      }
+      b = any ? anyBody(n) : chase(n, qtype);
+      n.addLazyBody(qtype, b);
     }
     return b;
   }
