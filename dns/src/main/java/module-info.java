@@ -5,6 +5,7 @@
 module dev.headend.dns {
   requires transitive dev.headend.core;
   requires transitive org.dnsjava;
+  requires com.github.benmanes.caffeine;
 
   exports dev.headend.dns.wire;
   exports dev.headend.dns.server;
