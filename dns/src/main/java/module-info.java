@@ -8,6 +8,7 @@ module dev.headend.dns {
   requires com.github.benmanes.caffeine;
 
   exports dev.headend.dns.wire;
+  exports dev.headend.dns.resolver;
   exports dev.headend.dns.server;
   exports dev.headend.dns.transport;
 }

@@ -245,6 +245,15 @@ public final class DnsCache {
     return e;
   }
 
+  /** Like {@link #get} but only fresh entries. */
+  public Entry getFresh(Instant now, Name name, int type) {
+    Entry e = peekFresh(now, name, type);
+    if (e != null) {
+      e.hits.incrementAndGet();
+    }
+    return e;
+  }
+
   /** Like {@link #get} but only fresh entries, and without counting a hit. */
   public Entry peekFresh(Instant now, Name name, int type) {
     tick(now);

@@ -1,0 +1,21 @@
+package dev.headend.dns.resolver;
+
+/** What an {@link IterativeResolver} tells its application. */
+public sealed interface ResolverEvent {
+
+  /**
+   * A resolution asked for with {@link IterativeResolver#resolve} finished.
+   *
+   * @param requestId the id {@code resolve} returned
+   * @param resolution the outcome
+   */
+  record Resolved(long requestId, Resolution resolution) implements ResolverEvent {}
+
+  /**
+   * The response to a client query handed in with {@link IterativeResolver#submit} is ready.
+   *
+   * @param requestId the id {@code submit} returned
+   * @param response the response message, wire form
+   */
+  record ResponseReady(long requestId, byte[] response) implements ResolverEvent {}
+}
