@@ -1,13 +1,17 @@
 package dev.headend.cli;
 
 import dev.headend.core.net.IpPrefix;
+import dev.headend.dns.resolver.IterativeResolver;
+import dev.headend.dns.resolver.RootHints;
 import dev.headend.dns.server.AuthoritativeServer;
 import dev.headend.dns.server.Zone;
 import dev.headend.dns.server.ZoneException;
 import dev.headend.dns.server.ZoneSet;
 import dev.headend.dns.transport.DnsServer;
+import dev.headend.dns.transport.RecursiveDnsServer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import org.xbill.DNS.Name;
@@ -24,6 +28,9 @@ final class Serve implements AutoCloseable {
     Serve s = new Serve();
     try {
       s.startDns(options);
+      if (options.resolverPort() >= 0) {
+        s.startResolver(options);
+      }
     } catch (IOException | ZoneException | RuntimeException e) {
       s.close();
       throw e;
@@ -65,6 +72,29 @@ final class Serve implements AutoCloseable {
     }
   }
 
+  private void startResolver(ServeOptions options) throws IOException {
+    RootHints hints =
+        options.rootHints().isEmpty()
+            ? RootHints.iana()
+            : RootHints.of(options.rootHints().toArray(new InetSocketAddress[0]));
+    IterativeResolver.Builder resolver = IterativeResolver.builder(hints);
+    if (!options.bind().isLoopback()) {
+      // clients on the bound address's own network may use it; anything wider is an open resolver
+      resolver.allowClients(
+          IpPrefix.containing(options.bind(), options.bind().bitLength() == 32 ? 24 : 64));
+    }
+    RecursiveDnsServer recursive =
+        RecursiveDnsServer.builder(resolver.build()).bind(options.resolverAddress()).start();
+    running.add(recursive);
+    description.add(
+        "dns  recursive      udp+tcp "
+            + hostPort(recursive.address())
+            + "  root hints: "
+            + (options.rootHints().isEmpty()
+                ? "the IANA root servers"
+                : options.rootHints().toString()));
+  }
+
   /** One line per service and what it serves. */
   List<String> description() {
     return description;
@@ -75,7 +105,7 @@ final class Serve implements AutoCloseable {
     return (DnsServer) running.get(0);
   }
 
-  private static String hostPort(java.net.InetSocketAddress a) {
+  private static String hostPort(InetSocketAddress a) {
     String host = a.getAddress().getHostAddress();
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
   }

@@ -16,7 +16,9 @@ record ServeOptions(
     int dnsPort,
     int udpThreads,
     List<ZoneFile> zones,
-    List<IpPrefix> transferClients) {
+    List<IpPrefix> transferClients,
+    int resolverPort,
+    List<InetSocketAddress> rootHints) {
 
   /** A zone to load: its origin and master file. */
   record ZoneFile(Name origin, Path file) {}
@@ -34,6 +36,10 @@ record ServeOptions(
                                   without it, an embedded example.test. zone is served
         --udp-threads N           UDP sockets sharing the port (default: CPUs, at most 4)
         --allow-transfer PREFIX   clients allowed AXFR (repeatable; default 127.0.0.0/8 and ::1/128)
+        --resolver-port PORT      recursive DNS resolver over UDP and TCP (default 5301; -1 = off)
+        --root-hint ADDRESS[:PORT]
+                                  where the resolver starts (repeatable; default the IANA root
+                                  servers; port 53 unless given)
       """;
 
   static ServeOptions parse(List<String> args) throws UsageException {
@@ -42,6 +48,8 @@ record ServeOptions(
     int udpThreads = Math.min(4, Runtime.getRuntime().availableProcessors());
     List<ZoneFile> zones = new ArrayList<>();
     List<IpPrefix> transfer = new ArrayList<>();
+    int resolverPort = 5301;
+    List<InetSocketAddress> hints = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
       String option = args.get(i);
       if (option.equals("--help") || option.equals("-h")) {
@@ -58,6 +66,8 @@ record ServeOptions(
           case "--udp-threads" -> udpThreads = positive(option, value);
           case "--zone" -> zones.add(zone(value));
           case "--allow-transfer" -> transfer.add(IpPrefix.parse(value));
+          case "--resolver-port" -> resolverPort = value.equals("-1") ? -1 : port(value);
+          case "--root-hint" -> hints.add(hostPort(value));
           default -> throw new UsageException("unknown option " + option);
         }
       } catch (AddressFormatException e) {
@@ -67,7 +77,43 @@ record ServeOptions(
     if (transfer.isEmpty()) {
       transfer = List.of(IpPrefix.parse("127.0.0.0/8"), IpPrefix.parse("::1/128"));
     }
-    return new ServeOptions(bind, dnsPort, udpThreads, List.copyOf(zones), List.copyOf(transfer));
+    return new ServeOptions(
+        bind,
+        dnsPort,
+        udpThreads,
+        List.copyOf(zones),
+        List.copyOf(transfer),
+        resolverPort,
+        List.copyOf(hints));
+  }
+
+  InetSocketAddress resolverAddress() {
+    return new InetSocketAddress(bind.toInetAddress(), resolverPort);
+  }
+
+  /**
+   * {@code 192.0.2.1}, {@code 192.0.2.1:5353}, {@code [2001:db8::1]:5353} or {@code 2001:db8::1}.
+   */
+  private static InetSocketAddress hostPort(String value) throws UsageException {
+    String host = value;
+    int port = 53;
+    if (value.startsWith("[")) {
+      int close = value.indexOf(']');
+      if (close < 0) {
+        throw new UsageException("missing ']' in " + value);
+      }
+      host = value.substring(1, close);
+      if (close + 1 < value.length()) {
+        if (value.charAt(close + 1) != ':') {
+          throw new UsageException("expected ':PORT' after ']' in " + value);
+        }
+        port = port(value.substring(close + 2));
+      }
+    } else if (value.indexOf(':') == value.lastIndexOf(':') && value.indexOf(':') > 0) {
+      host = value.substring(0, value.indexOf(':'));
+      port = port(value.substring(value.indexOf(':') + 1));
+    }
+    return new InetSocketAddress(IpAddress.parse(host).toInetAddress(), port);
   }
 
   InetSocketAddress dnsAddress() {

@@ -24,7 +24,9 @@ class HeadendJarIT {
   void theRunnableJarServesDnsThatDigCanQuery() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     try (Proc.Running headend =
-        Proc.start(List.of(java, "-jar", JAR, "serve", "--dns-port", "0"), Map.of())) {
+        Proc.start(
+            List.of(java, "-jar", JAR, "serve", "--dns-port", "0", "--resolver-port", "0"),
+            Map.of())) {
       Matcher m =
           headend.awaitOutput(
               Pattern.compile("udp\\+tcp 127\\.0\\.0\\.1:(\\d+)"), Duration.ofSeconds(60));

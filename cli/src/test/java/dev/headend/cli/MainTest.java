@@ -3,6 +3,7 @@ package dev.headend.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.headend.testkit.FreePorts;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +54,8 @@ class MainTest {
     assertEquals(2, run("serve", "--bind", "localhost"));
     assertTrue(err.toString().contains("--bind: expected a decimal octet"), err.toString());
     assertEquals(2, run("serve", "--zone", "no-equals-sign"));
+    assertEquals(2, run("serve", "--root-hint", "[::1"));
+    assertTrue(err.toString().contains("missing ']'"), err.toString());
     assertEquals(2, run("serve", "--dns-port"));
     assertTrue(err.toString().contains("--dns-port needs a value"));
   }
@@ -68,12 +71,22 @@ class MainTest {
   @Test
   void serveAnswersForTheEmbeddedZoneUntilStopped() throws Exception {
     CountDownLatch stop = new CountDownLatch(1);
+    int dnsPort = FreePorts.tcpAndUdp();
     PrintStream printer = new PrintStream(out, true, StandardCharsets.UTF_8);
     CompletableFuture<Integer> status =
         CompletableFuture.supplyAsync(
             () ->
                 Main.run(
-                    List.of("serve", "--dns-port", "0", "--udp-threads", "1"),
+                    List.of(
+                        "serve",
+                        "--dns-port",
+                        Integer.toString(dnsPort),
+                        "--udp-threads",
+                        "1",
+                        "--resolver-port",
+                        "0",
+                        "--root-hint",
+                        "127.0.0.1:" + dnsPort),
                     printer,
                     printer,
                     stop));
@@ -97,6 +110,20 @@ class MainTest {
     assertEquals(
         "127.0.0.11",
         ((ARecord) response.getSection(Section.ANSWER).get(0)).getAddress().getHostAddress());
+    // the resolver starts at the authoritative server of the same serve, as if it were the root
+    Matcher r =
+        Pattern.compile("recursive      udp\\+tcp 127\\.0\\.0\\.1:(\\d+)").matcher(out.toString());
+    assertTrue(r.find(), out.toString());
+    SimpleResolver recursive = new SimpleResolver("127.0.0.1");
+    recursive.setPort(Integer.parseInt(r.group(1)));
+    recursive.setTimeout(Duration.ofSeconds(5));
+    Message resolved =
+        recursive.send(
+            Message.newQuery(
+                Record.newRecord(Name.fromString("alias.example.test."), Type.A, DClass.IN)));
+    assertEquals(Rcode.NOERROR, resolved.getRcode());
+    assertTrue(resolved.getHeader().getFlag(Flags.RA));
+    assertEquals(2, resolved.getSection(Section.ANSWER).size(), resolved.toString());
     stop.countDown();
     assertEquals(0, status.get(10, TimeUnit.SECONDS));
     assertTrue(out.toString().contains("stopped"));

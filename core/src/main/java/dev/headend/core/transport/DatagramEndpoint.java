@@ -42,6 +42,19 @@ import java.util.function.Consumer;
  * @param <E> the engine's event type
  */
 public final class DatagramEndpoint<E> implements AutoCloseable {
+  /**
+   * Chooses the datagrams that leave from a fresh random port rather than the bound socket, as a
+   * resolver sends its upstream queries (RFC 5452 §9.2): each goes out from a new socket, bound to
+   * a port the kernel picks at random and connected to the destination, so only the destination can
+   * answer on it. The first reply comes back to the engine's {@link DatagramEngine#handle} like any
+   * other datagram; then, or after the reply window, the socket is closed.
+   */
+  @FunctionalInterface
+  public interface SourcePortPolicy {
+    /** Whether {@code datagram} (position to limit; read it, do not move it) needs a fresh port. */
+    boolean freshPort(InetSocketAddress destination, ByteBuffer datagram);
+  }
+
   /** Datagrams taken from the socket per wake-up before timers and other work get a turn. */
   private static final int RECEIVE_BATCH = 64;
 
@@ -58,12 +71,19 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
   private final EngineDeadline deadline = new EngineDeadline();
   private SelectionKey key;
   private InetSocketAddress pendingDestination; // out holds a datagram the socket refused
+  private final SourcePortPolicy freshPorts;
+  private final long freshPortWindowMillis;
+  private final int maxFreshPorts;
+  private int openFreshPorts;
   private volatile boolean closed;
 
   private DatagramEndpoint(Builder<E> b) throws IOException {
     this.engine = b.engine;
     this.listener = b.listener;
     this.closeTimeout = b.closeTimeout;
+    this.freshPorts = b.freshPorts;
+    this.freshPortWindowMillis = b.freshPortWindow.toMillis();
+    this.maxFreshPorts = b.maxFreshPorts;
     this.channel =
         DatagramChannel.open(
             b.bind.getAddress() instanceof Inet6Address
@@ -239,6 +259,12 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
           break;
         }
         out.flip();
+        if (freshPorts != null
+            && openFreshPorts < maxFreshPorts
+            && freshPorts.freshPort(to, out.duplicate())) {
+          sendFromFreshPort(to);
+          continue;
+        }
         pendingDestination = to;
       }
       try {
@@ -254,6 +280,90 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
     }
     if (key != null && key.isValid()) {
       key.interestOps(SelectionKey.OP_READ);
+    }
+  }
+
+  private void sendFromFreshPort(InetSocketAddress to) {
+    DatagramChannel ch = null;
+    try {
+      ch =
+          DatagramChannel.open(
+              to.getAddress() instanceof Inet6Address
+                  ? StandardProtocolFamily.INET6
+                  : StandardProtocolFamily.INET);
+      ch.configureBlocking(false);
+      ch.bind(null); // the kernel picks a random free port
+      ch.connect(to); // replies only from `to`
+      ch.write(out);
+      FreshPort port = new FreshPort(ch, to, loop.nowMillis() + freshPortWindowMillis);
+      port.key = loop.register(ch, SelectionKey.OP_READ, k -> port.onReady());
+      openFreshPorts++;
+      loop.schedule(port);
+    } catch (IOException e) {
+      EventLoop.LOG.log(
+          Level.DEBUG, loop.name() + ": send to " + to + " from a fresh port failed", e);
+      if (ch != null) {
+        EventLoop.closeQuietly(ch);
+      }
+    }
+  }
+
+  /** A socket opened for one datagram, waiting for its reply. */
+  private final class FreshPort extends EventLoop.Timed {
+    private final DatagramChannel ch;
+    private final InetSocketAddress peer;
+    private final long expires;
+    private SelectionKey key;
+    private boolean done;
+
+    FreshPort(DatagramChannel ch, InetSocketAddress peer, long expires) {
+      this.ch = ch;
+      this.peer = peer;
+      this.expires = expires;
+    }
+
+    void onReady() {
+      in.clear();
+      int n;
+      try {
+        n = ch.read(in);
+      } catch (IOException e) {
+        close(); // ICMP port unreachable and the like: the engine's timeout handles it
+        return;
+      }
+      if (n <= 0) {
+        return;
+      }
+      in.flip();
+      try {
+        engine.handle(loop.now(), peer, in);
+      } catch (RuntimeException e) {
+        EventLoop.LOG.log(
+            Level.ERROR, loop.name() + ": engine failed on a datagram from " + peer, e);
+      }
+      close();
+      drive();
+    }
+
+    @Override
+    long deadline() {
+      return done ? Long.MAX_VALUE : expires;
+    }
+
+    @Override
+    void fire(long nowMillis) {
+      close();
+    }
+
+    private void close() {
+      if (!done) {
+        done = true;
+        openFreshPorts--;
+        if (key != null) {
+          key.cancel();
+        }
+        EventLoop.closeQuietly(ch);
+      }
     }
   }
 
@@ -298,6 +408,9 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
     private boolean daemon;
     private String name;
     private Duration closeTimeout = Duration.ofSeconds(5);
+    private SourcePortPolicy freshPorts;
+    private Duration freshPortWindow = Duration.ofSeconds(10);
+    private int maxFreshPorts = 4096;
 
     private Builder(DatagramEngine<E> engine) {
       this.engine = Objects.requireNonNull(engine, "engine");
@@ -363,6 +476,22 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
     /** Name of the endpoint's thread. Default: {@code headend-udp-PORT}. */
     public Builder<E> name(String name) {
       this.name = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /**
+     * Sends the datagrams {@code policy} picks from fresh random ports (see {@link
+     * SourcePortPolicy}); at most {@code maxOpen} such sockets are open at once (past that,
+     * datagrams leave from the bound socket) and each waits {@code replyWindow} for its reply.
+     * Default: off.
+     */
+    public Builder<E> freshSourcePorts(SourcePortPolicy policy, Duration replyWindow, int maxOpen) {
+      this.freshPorts = Objects.requireNonNull(policy, "policy");
+      this.freshPortWindow = Objects.requireNonNull(replyWindow, "replyWindow");
+      if (maxOpen < 1) {
+        throw new IllegalArgumentException("maxOpen must be >= 1: " + maxOpen);
+      }
+      this.maxFreshPorts = maxOpen;
       return this;
     }
 

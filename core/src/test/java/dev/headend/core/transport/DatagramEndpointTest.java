@@ -2,13 +2,17 @@ package dev.headend.core.transport;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.headend.core.DatagramEngine;
+import dev.headend.core.Transmit;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -132,6 +136,82 @@ class DatagramEndpointTest {
                         })
                     .get(5, TimeUnit.SECONDS));
     assertEquals("bad task", e.getCause().getMessage());
+  }
+
+  /** Forwards what a client sends to an upstream server, and reports the upstream's replies. */
+  private static final class RelayEngine implements DatagramEngine<String> {
+    private final InetSocketAddress upstream;
+    private final java.util.ArrayDeque<Transmit> out = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<String> events = new java.util.ArrayDeque<>();
+
+    RelayEngine(InetSocketAddress upstream) {
+      this.upstream = upstream;
+    }
+
+    @Override
+    public void handle(Instant now, InetSocketAddress from, ByteBuffer datagram) {
+      String text = StandardCharsets.US_ASCII.decode(datagram).toString();
+      if (from.equals(upstream)) {
+        events.add("reply " + text);
+      } else {
+        out.add(new Transmit(upstream, ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII))));
+      }
+    }
+
+    @Override
+    public Transmit pollTransmit() {
+      return out.poll();
+    }
+
+    @Override
+    public Instant pollTimeout() {
+      return null;
+    }
+
+    @Override
+    public void handleTimeout(Instant now) {}
+
+    @Override
+    public String pollEvent() {
+      return events.poll();
+    }
+  }
+
+  @Test
+  void freshSourcePortsCarryQueriesAndOnlyTheirDestinationCanReply() throws Exception {
+    try (DatagramSocket upstream = new DatagramSocket(ANY_LOOPBACK);
+        DatagramSocket intruder = new DatagramSocket(ANY_LOOPBACK)) {
+      upstream.setSoTimeout(10_000);
+      InetSocketAddress upstreamAt = (InetSocketAddress) upstream.getLocalSocketAddress();
+      BlockingQueue<String> relayed = new LinkedBlockingQueue<>();
+      try (DatagramEndpoint<String> relay =
+          DatagramEndpoint.builder(new RelayEngine(upstreamAt))
+              .bind(ANY_LOOPBACK)
+              .onEvent(relayed::add)
+              .freshSourcePorts((to, d) -> to.equals(upstreamAt), Duration.ofSeconds(5), 16)
+              .daemon(true)
+              .start()) {
+        Set<Integer> ports = new HashSet<>();
+        for (int i = 0; i < 5; i++) {
+          byte[] ask = ("q" + i).getBytes(StandardCharsets.US_ASCII);
+          client.send(new DatagramPacket(ask, ask.length, relay.localAddress()));
+          DatagramPacket p = new DatagramPacket(new byte[100], 100);
+          upstream.receive(p);
+          assertEquals(
+              "q" + i, new String(p.getData(), 0, p.getLength(), StandardCharsets.US_ASCII));
+          assertTrue(p.getPort() != relay.localAddress().getPort(), "not from the bound port");
+          ports.add(p.getPort());
+          // someone else aims at the fresh port first: the connected socket drops it
+          byte[] forged = "forged".getBytes(StandardCharsets.US_ASCII);
+          intruder.send(new DatagramPacket(forged, forged.length, p.getSocketAddress()));
+          byte[] answer = ("a" + i).getBytes(StandardCharsets.US_ASCII);
+          upstream.send(new DatagramPacket(answer, answer.length, p.getSocketAddress()));
+          assertEquals("reply a" + i, relayed.poll(5, TimeUnit.SECONDS));
+        }
+        assertEquals(5, ports.size(), "a new port for every query: " + ports);
+        assertNull(relayed.poll(200, TimeUnit.MILLISECONDS), "the forged datagram never arrived");
+      }
+    }
   }
 
   @Test

@@ -56,8 +56,9 @@ import org.xbill.DNS.Type;
  *   <li>datagrams with QR=0 arriving at {@link #handle} are client queries; the responses go out
  *       through {@link #pollTransmit} with QR=1;
  *   <li>the engine's own upstream queries go out through {@link #pollTransmit} (QR=0) — an adapter
- *       should send each from a fresh random port — or, after a truncated answer, through {@link
- *       #pollTcpTransmit}; upstream responses (QR=1) come back through {@link #handle}.
+ *       should send each from a fresh random port — or, after a truncated answer, as a {@link
+ *       ResolverEvent.TcpQuery} for the adapter to carry over TCP; upstream responses (QR=1) come
+ *       back through {@link #handle}.
  * </ul>
  *
  * <p>What it does, by rule:
@@ -108,7 +109,6 @@ public final class IterativeResolver implements DatagramEngine<ResolverEvent> {
       new PriorityQueue<>((a, b) -> Long.compare(a.deadline, b.deadline));
   private final Map<QuestionKey, ResolutionTask> active = new HashMap<>();
   private final ArrayDeque<Transmit> udpOut = new ArrayDeque<>();
-  private final ArrayDeque<Transmit> tcpOut = new ArrayDeque<>();
   private final ArrayDeque<ResolverEvent> events = new ArrayDeque<>();
   private final Map<InetSocketAddress, Boolean> noEdns = new HashMap<>();
   private final DnsQuery clientQuery = new DnsQuery();
@@ -193,14 +193,6 @@ public final class IterativeResolver implements DatagramEngine<ResolverEvent> {
   @Override
   public Transmit pollTransmit() {
     return udpOut.poll();
-  }
-
-  /**
-   * The next upstream query to send over TCP (unframed; the adapter frames it, reads one framed
-   * response and hands it to {@link #handle}), or null.
-   */
-  public Transmit pollTcpTransmit() {
-    return tcpOut.poll();
   }
 
   @Override
@@ -706,7 +698,11 @@ public final class IterativeResolver implements DatagramEngine<ResolverEvent> {
     task.budget.left--;
     task.queries++;
     upstreamQueries++;
-    (tcp ? tcpOut : udpOut).add(new Transmit(server, ByteBuffer.wrap(m.toWire())));
+    if (tcp) {
+      events.add(new ResolverEvent.TcpQuery(server, m.toWire()));
+    } else {
+      udpOut.add(new Transmit(server, ByteBuffer.wrap(m.toWire())));
+    }
   }
 
   private Name randomCase(Name name) {

@@ -41,7 +41,7 @@ class IterativeResolverTest {
     long id = net.resolver.resolve(net.now(), n(name), type);
     net.run();
     ResolverEvent e;
-    while ((e = net.resolver.pollEvent()) != null) {
+    while ((e = net.events.poll()) != null) {
       if (e instanceof ResolverEvent.Resolved r && r.requestId() == id) {
         return r.resolution();
       }
@@ -275,7 +275,7 @@ class IterativeResolverTest {
     net.run();
     List<Long> answered = new ArrayList<>();
     ResolverEvent e;
-    while ((e = net.resolver.pollEvent()) != null) {
+    while ((e = net.events.poll()) != null) {
       answered.add(((ResolverEvent.Resolved) e).requestId());
     }
     assertEquals(List.of(a, b), answered);
@@ -378,7 +378,7 @@ class IterativeResolverTest {
             ByteBuffer.wrap(query("big.example.test.", Type.TXT, true).toWire()),
             65535);
     net.run();
-    ResolverEvent e = net.resolver.pollEvent();
+    ResolverEvent e = net.events.poll();
     assertInstanceOf(ResolverEvent.ResponseReady.class, e);
     assertEquals(id, ((ResolverEvent.ResponseReady) e).requestId());
     Message r = new Message(((ResolverEvent.ResponseReady) e).response());

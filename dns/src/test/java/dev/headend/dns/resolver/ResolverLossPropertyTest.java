@@ -42,7 +42,7 @@ class ResolverLossPropertyTest {
       int before = net.queriesSent.size();
       long id = net.resolver.resolve(net.now(), Name.fromString(name), Type.A);
       net.run();
-      ResolverEvent.Resolved event = (ResolverEvent.Resolved) net.resolver.pollEvent();
+      ResolverEvent.Resolved event = (ResolverEvent.Resolved) net.events.poll();
       assertEquals(id, event.requestId());
       Resolution r = event.resolution();
       assertTrue(

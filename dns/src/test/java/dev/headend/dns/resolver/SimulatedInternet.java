@@ -108,6 +108,7 @@ final class SimulatedInternet {
   final Map<InetSocketAddress, AuthoritativeServer> servers = new HashMap<>();
   final List<byte[]> clientResponses = new ArrayList<>();
   final List<InetSocketAddress> queriesSent = new ArrayList<>();
+  final java.util.ArrayDeque<ResolverEvent> events = new java.util.ArrayDeque<>();
   Predicate<InetSocketAddress> drop = a -> false;
   UnaryOperator<byte[]> tamper = b -> b; // rewrites server responses before delivery
   final IterativeResolver resolver;
@@ -160,9 +161,14 @@ final class SimulatedInternet {
           deliverUdp(t.destination(), bytes);
         }
       }
-      while ((t = resolver.pollTcpTransmit()) != null) {
-        moved = true;
-        deliverTcp(t.destination(), bytes(t.payload()));
+      ResolverEvent e;
+      while ((e = resolver.pollEvent()) != null) {
+        if (e instanceof ResolverEvent.TcpQuery tcp) {
+          moved = true;
+          deliverTcp(tcp.server(), tcp.query());
+        } else {
+          events.add(e);
+        }
       }
       if (!moved) {
         Instant next = resolver.pollTimeout();
