@@ -4,10 +4,8 @@ import dev.headend.dns.server.AuthoritativeDatagramEngine;
 import dev.headend.dns.server.AuthoritativeServer;
 import dev.headend.dns.server.Zone;
 import dev.headend.dns.server.ZoneSet;
-import java.io.ByteArrayInputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -80,8 +78,7 @@ public class QueryAnswerBenchmark {
   @Setup
   public void setUp() throws Exception {
     Name origin = Name.fromString("example.test.");
-    Zone zone =
-        Zone.parse(new ByteArrayInputStream(ZONE.getBytes(StandardCharsets.US_ASCII)), origin, "z");
+    Zone zone = Zone.fromText(origin, ZONE);
     engine = AuthoritativeServer.builder().zones(ZoneSet.of(zone)).build().newDatagramEngine();
     dnsjavaZone = new org.xbill.DNS.Zone(origin, zone.records().toArray(new Record[0]));
     String[] q = query.split(" ");

@@ -1,7 +1,9 @@
 package dev.headend.dns.server;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -80,6 +82,18 @@ public final class Zone {
       throw new ZoneException(source + ": " + e.getMessage(), e);
     }
     return of(origin, records);
+  }
+
+  /**
+   * Reads a master file held in a string (zones written in code or tests).
+   *
+   * @throws ZoneException if it does not parse or does not form a valid zone
+   */
+  public static Zone fromText(Name origin, String masterFile) throws ZoneException {
+    return parse(
+        new ByteArrayInputStream(masterFile.getBytes(StandardCharsets.UTF_8)),
+        origin,
+        origin.toString());
   }
 
   /**

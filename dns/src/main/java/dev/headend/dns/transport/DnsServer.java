@@ -9,7 +9,6 @@ import dev.headend.dns.server.AuthoritativeServer;
 import dev.headend.dns.server.AuthoritativeStreamEngine;
 import dev.headend.dns.server.DnsServerEvent;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -147,50 +146,46 @@ public final class DnsServer implements AutoCloseable {
       if (bind == null) {
         throw new IllegalStateException("bind(address) is required");
       }
-      BindException last = null;
-      for (int attempt = 0; attempt < (bind.getPort() == 0 ? 20 : 1); attempt++) {
-        List<DatagramEndpoint<DnsServerEvent>> udp = new ArrayList<>();
-        try {
-          InetSocketAddress at = bind;
-          for (int i = 0; i < udpThreads; i++) {
-            DatagramEndpoint<DnsServerEvent> endpoint =
-                DatagramEndpoint.builder(server.newDatagramEngine())
-                    .bind(at)
-                    .reusePort(udpThreads > 1)
-                    .receiveBufferSize(4 << 20)
-                    .clock(clock)
-                    .daemon(daemon)
-                    .name("headend-dns-udp-" + i)
-                    .start();
-            udp.add(endpoint);
-            at = endpoint.localAddress();
-          }
-          StreamTransport tcp =
-              StreamTransport.builder()
-                  .ioThreads(tcpThreads)
-                  .maxConnections(maxTcpConnections)
-                  .idleTimeout(tcpIdleTimeout)
-                  .shutdownGrace(Duration.ofSeconds(2))
+      return SamePort.bind(bind, this::attempt);
+    }
+
+    private DnsServer attempt(InetSocketAddress address) throws IOException {
+      List<DatagramEndpoint<DnsServerEvent>> udp = new ArrayList<>();
+      try {
+        InetSocketAddress at = address;
+        for (int i = 0; i < udpThreads; i++) {
+          DatagramEndpoint<DnsServerEvent> endpoint =
+              DatagramEndpoint.builder(server.newDatagramEngine())
+                  .bind(at)
+                  .reusePort(udpThreads > 1)
+                  .receiveBufferSize(4 << 20)
                   .clock(clock)
                   .daemon(daemon)
-                  .name("headend-dns-tcp")
-                  .build();
-          try {
-            StreamListener listener = tcp.listen(at, new TcpHandler(server, events));
-            return new DnsServer(udp, tcp, listener);
-          } catch (IOException | RuntimeException e) {
-            tcp.close();
-            throw e;
-          }
-        } catch (BindException e) {
-          udp.forEach(DatagramEndpoint::close);
-          last = e; // with port 0, the TCP side of the UDP port was taken: try another port
+                  .name("headend-dns-udp-" + i)
+                  .start();
+          udp.add(endpoint);
+          at = endpoint.localAddress();
+        }
+        StreamTransport tcp =
+            StreamTransport.builder()
+                .ioThreads(tcpThreads)
+                .maxConnections(maxTcpConnections)
+                .idleTimeout(tcpIdleTimeout)
+                .shutdownGrace(Duration.ofSeconds(2))
+                .clock(clock)
+                .daemon(daemon)
+                .name("headend-dns-tcp")
+                .build();
+        try {
+          return new DnsServer(udp, tcp, tcp.listen(at, new TcpHandler(server, events)));
         } catch (IOException | RuntimeException e) {
-          udp.forEach(DatagramEndpoint::close);
+          tcp.close();
           throw e;
         }
+      } catch (IOException | RuntimeException e) {
+        udp.forEach(DatagramEndpoint::close);
+        throw e;
       }
-      throw last;
     }
   }
 

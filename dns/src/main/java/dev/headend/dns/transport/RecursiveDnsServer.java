@@ -9,7 +9,6 @@ import dev.headend.dns.resolver.IterativeResolver;
 import dev.headend.dns.resolver.Resolution;
 import dev.headend.dns.resolver.ResolverEvent;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -207,43 +206,40 @@ public final class RecursiveDnsServer implements AutoCloseable {
       if (bind == null) {
         throw new IllegalStateException("bind(address) is required");
       }
-      BindException last = null;
-      for (int attempt = 0; attempt < (bind.getPort() == 0 ? 20 : 1); attempt++) {
-        StreamTransport tcp =
-            StreamTransport.builder()
-                .maxConnections(maxTcpConnections)
-                .idleTimeout(tcpIdleTimeout)
-                .connectTimeout(Duration.ofSeconds(3))
-                .shutdownGrace(Duration.ofSeconds(1))
+      return SamePort.bind(bind, this::attempt);
+    }
+
+    private RecursiveDnsServer attempt(InetSocketAddress address) throws IOException {
+      StreamTransport tcp =
+          StreamTransport.builder()
+              .maxConnections(maxTcpConnections)
+              .idleTimeout(tcpIdleTimeout)
+              .connectTimeout(Duration.ofSeconds(3))
+              .shutdownGrace(Duration.ofSeconds(1))
+              .clock(clock)
+              .daemon(daemon)
+              .name("headend-resolver-tcp")
+              .build();
+      RecursiveDnsServer server = new RecursiveDnsServer(this, tcp);
+      try {
+        server.udp =
+            DatagramEndpoint.builder(resolver)
+                .bind(address)
                 .clock(clock)
                 .daemon(daemon)
-                .name("headend-resolver-tcp")
-                .build();
-        RecursiveDnsServer server = new RecursiveDnsServer(this, tcp);
-        try {
-          server.udp =
-              DatagramEndpoint.builder(resolver)
-                  .bind(bind)
-                  .clock(clock)
-                  .daemon(daemon)
-                  .name("headend-resolver")
-                  .onEvent(server::onEvent)
-                  .freshSourcePorts(
-                      (to, datagram) -> (datagram.get(datagram.position() + 2) & 0x80) == 0,
-                      Duration.ofSeconds(10),
-                      4096)
-                  .start();
-          server.listener = tcp.listen(server.udp.localAddress(), server.new ClientTcp());
-          return server;
-        } catch (BindException e) {
-          server.close();
-          last = e;
-        } catch (IOException | RuntimeException e) {
-          server.close();
-          throw e;
-        }
+                .name("headend-resolver")
+                .onEvent(server::onEvent)
+                .freshSourcePorts(
+                    (to, datagram) -> (datagram.get(datagram.position() + 2) & 0x80) == 0,
+                    Duration.ofSeconds(10),
+                    4096)
+                .start();
+        server.listener = tcp.listen(server.udp.localAddress(), server.new ClientTcp());
+        return server;
+      } catch (IOException | RuntimeException e) {
+        server.close();
+        throw e;
       }
-      throw last;
     }
   }
 }

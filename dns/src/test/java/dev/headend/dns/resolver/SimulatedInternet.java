@@ -8,10 +8,8 @@ import dev.headend.dns.server.Zone;
 import dev.headend.dns.server.ZoneSet;
 import dev.headend.dns.wire.DnsTcpFramer;
 import dev.headend.testkit.ManualClock;
-import java.io.ByteArrayInputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -133,10 +131,7 @@ final class SimulatedInternet {
   }
 
   static Zone zone(String text, String origin) throws Exception {
-    return Zone.parse(
-        new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII)),
-        Name.fromString(origin),
-        origin);
+    return Zone.fromText(Name.fromString(origin), text);
   }
 
   void serve(InetSocketAddress at, Zone zone) {

@@ -13,10 +13,8 @@ import dev.headend.testkit.FreePorts;
 import dev.headend.testkit.Proc;
 import dev.headend.testkit.RequiresPeer;
 import dev.headend.testkit.RequiresRoot;
-import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -176,11 +174,7 @@ class ResolverWalkInteropTest {
   }
 
   private static void authoritative(String ip, String zoneText, String origin) throws Exception {
-    Zone zone =
-        Zone.parse(
-            new ByteArrayInputStream(zoneText.getBytes(StandardCharsets.US_ASCII)),
-            Name.fromString(origin),
-            origin);
+    Zone zone = Zone.fromText(Name.fromString(origin), zoneText);
     running.add(
         DnsServer.builder(AuthoritativeServer.builder().zones(ZoneSet.of(zone)).build())
             .bind(new InetSocketAddress(ip, 53))
