@@ -106,34 +106,14 @@ public final class RecursiveDnsServer implements AutoCloseable {
         c.execute(() -> c.engine().send(r.response()));
       }
     } else if (event instanceof ResolverEvent.TcpQuery q) {
-      tcp.connect(q.server(), new UpstreamTcp(q.server(), q.query()));
+      tcp.connect(
+          q.server(), new OneTcpQuery(q.query(), response -> toResolver(q.server(), response)));
     }
   }
 
   /** Hands a message to the resolver on its thread as coming from {@code from}. */
   private void toResolver(InetSocketAddress from, byte[] message) {
     udp.execute(() -> resolver.handle(clock.instant(), from, ByteBuffer.wrap(message)));
-  }
-
-  /** One upstream query over TCP: send, take the first response to the resolver, close. */
-  private final class UpstreamTcp implements StreamHandler<byte[], FramedMessageEngine> {
-    private final InetSocketAddress server;
-    private final byte[] query;
-
-    UpstreamTcp(InetSocketAddress server, byte[] query) {
-      this.server = server;
-      this.query = query;
-    }
-
-    @Override
-    public FramedMessageEngine open(StreamConnection<FramedMessageEngine> c, Instant now) {
-      return FramedMessageEngine.oneShot(query);
-    }
-
-    @Override
-    public void onEvent(StreamConnection<FramedMessageEngine> c, byte[] response) {
-      toResolver(server, response);
-    }
   }
 
   /** Clients over TCP: each query goes to the resolver; its response comes back by event. */

@@ -284,6 +284,38 @@ class ResolverWalkInteropTest {
   }
 
   @Test
+  void theStubResolverGetsTheSameAnswersFromUnboundAndFromOurs() throws Exception {
+    try (StubResolver viaUnbound =
+            StubResolver.start(List.of(new InetSocketAddress("127.0.0.1", unboundPort)));
+        StubResolver viaOurs = StubResolver.start(List.of(ours.address()))) {
+      for (String name :
+          List.of(
+              "www.example.test.",
+              "alias.example.test.",
+              "across.example.test.",
+              "nothing.example.test.")) {
+        org.xbill.DNS.Message a =
+            viaUnbound.query(Name.fromString(name), Type.A).get(20, TimeUnit.SECONDS);
+        org.xbill.DNS.Message b =
+            viaOurs.query(Name.fromString(name), Type.A).get(20, TimeUnit.SECONDS);
+        assertEquals(a.getRcode(), b.getRcode(), name);
+        assertEquals(
+            a.getSection(org.xbill.DNS.Section.ANSWER).stream()
+                .map(r -> r.getName() + " " + r.rdataToString())
+                .collect(Collectors.toList()),
+            b.getSection(org.xbill.DNS.Section.ANSWER).stream()
+                .map(r -> r.getName() + " " + r.rdataToString())
+                .collect(Collectors.toList()),
+            name);
+      }
+      org.xbill.DNS.Message big =
+          viaOurs.query(Name.fromString("big.example.test."), Type.TXT).get(20, TimeUnit.SECONDS);
+      assertEquals(
+          1, big.getSection(org.xbill.DNS.Section.ANSWER).size(), "truncated, then asked over TCP");
+    }
+  }
+
+  @Test
   void truncatedAnswersTravelOverTcpUpstreamAndToTheClient() throws Exception {
     String out = dig(ours.address().getPort(), "+noedns", "big.example.test", "TXT");
     assertTrue(out.contains(";; Truncated, retrying in TCP mode."), out);
