@@ -101,6 +101,9 @@ public final class IterativeResolver implements DatagramEngine<ResolverEvent> {
   private final boolean ipv6;
   private final boolean randomizeCase;
   private final boolean prefetch;
+  private final boolean primeRoot;
+  private static final long PRIMING_RETRY_MILLIS = 60_000;
+  private long primedAt = Long.MIN_VALUE / 2;
   private final int payloadSize;
   private final IpPrefixMap<Boolean> clients;
 
@@ -140,6 +143,10 @@ public final class IterativeResolver implements DatagramEngine<ResolverEvent> {
     this.ipv6 = b.ipv6;
     this.randomizeCase = b.randomizeCase;
     this.prefetch = b.prefetch;
+    // priming learns port-53 addresses: pointless (and wrong) when the hints use other ports
+    this.primeRoot =
+        b.primeRoot
+            && b.hints.servers().stream().allMatch(s -> s.address().getPort() == b.upstreamPort);
     this.payloadSize = b.payloadSize;
     this.clients = b.clients.build();
   }
@@ -329,7 +336,7 @@ public final class IterativeResolver implements DatagramEngine<ResolverEvent> {
       // no recursion wanted: what the cache knows, else REFUSED (RFC 1034 §4.3.1 leaves it open)
       Resolution cached = fromCache(now, waiter.qname(), qtype, false);
       if (cached != null) {
-        deliver(waiter, cached);
+        deliver(now, waiter, cached);
       } else {
         error(q, requestId, udpClient, Rcode.REFUSED, limit, true);
       }
@@ -370,7 +377,15 @@ public final class IterativeResolver implements DatagramEngine<ResolverEvent> {
     }
   }
 
-  private void deliver(Waiter w, Resolution r) {
+  private void deliver(Instant now, Waiter w, Resolution r) {
+    if (w instanceof ResolutionTask.ResumeWaiter resume) {
+      ResolutionTask waiting = resume.task();
+      waiting.pendingChildren--;
+      if (!waiting.done) {
+        advance(now, waiting);
+      }
+      return;
+    }
     if (w instanceof ApiWaiter api) {
       events.add(new ResolverEvent.Resolved(api.requestId(), r));
       return;
@@ -408,7 +423,7 @@ public final class IterativeResolver implements DatagramEngine<ResolverEvent> {
       if (client) {
         cacheAnswers++;
       }
-      deliver(waiter, cached);
+      deliver(now, waiter, cached);
       maybePrefetch(now, name, type);
       return;
     }
@@ -420,7 +435,7 @@ public final class IterativeResolver implements DatagramEngine<ResolverEvent> {
     }
     if (active.size() >= maxResolutions) {
       refused++;
-      deliver(waiter, new Resolution(name, type, Rcode.SERVFAIL, List.of(), null, false, 0));
+      deliver(now, waiter, new Resolution(name, type, Rcode.SERVFAIL, List.of(), null, false, 0));
       return;
     }
     ResolutionTask task =
@@ -498,8 +513,8 @@ public final class IterativeResolver implements DatagramEngine<ResolverEvent> {
         }
       }
       task.bypassCache = false;
-      if (task.servers == null) {
-        findDelegation(now, task);
+      if (task.servers == null && !findDelegation(now, task)) {
+        return; // waiting for the root to be primed
       }
       InetSocketAddress server = nextServer(task);
       if (server != null) {
@@ -582,8 +597,16 @@ public final class IterativeResolver implements DatagramEngine<ResolverEvent> {
   }
 
   /** The closest zone cut with usable servers in the cache, or the root hints. */
-  private void findDelegation(Instant now, ResolutionTask task) {
+  /**
+   * Sets the task's servers: the closest zone cut with usable servers in the cache, or the root.
+   * Returns false when the task must first wait for root priming.
+   */
+  private boolean findDelegation(Instant now, ResolutionTask task) {
     Name n = task.qname;
+    if (task.startAbove != null && task.startAbove.labels() > 1) {
+      n = new Name(task.startAbove, 1); // ask the parent, which has glue for names in the zone
+    }
+    task.startAbove = null;
     while (true) {
       DnsCache.Entry ns = cache.peekFresh(now, n, Type.NS);
       if (ns != null && ns.kind() == DnsCache.Kind.POSITIVE) {
@@ -597,13 +620,17 @@ public final class IterativeResolver implements DatagramEngine<ResolverEvent> {
         }
         if (usable) {
           setServers(task, n, servers);
-          return;
+          return true;
         }
       }
       if (n.labels() <= 1) {
         break;
       }
       n = new Name(n, 1);
+    }
+    if (primeRoot && !task.priming && now.toEpochMilli() - primedAt >= PRIMING_RETRY_MILLIS) {
+      waitForPriming(now, task);
+      return false;
     }
     List<NameServer> roots = new ArrayList<>();
     for (RootHints.Server h : hints.servers()) {
@@ -613,6 +640,30 @@ public final class IterativeResolver implements DatagramEngine<ResolverEvent> {
       roots.add(s);
     }
     setServers(task, Name.root, roots);
+    return true;
+  }
+
+  /**
+   * RFC 8109: before walking from the hints, ask a hinted server for the root's NS set and their
+   * addresses; everything after uses that. One priming query at a time; a failed one is retried
+   * only a minute later (meanwhile walks start from the hints).
+   */
+  private void waitForPriming(Instant now, ResolutionTask task) {
+    QuestionKey key = new QuestionKey(Name.root, Type.NS);
+    ResolutionTask priming = active.get(key);
+    task.pendingChildren++;
+    if (priming != null) {
+      priming.waiters.add(new ResolutionTask.ResumeWaiter(task));
+      return;
+    }
+    primedAt = now.toEpochMilli();
+    priming =
+        new ResolutionTask(
+            ++nextId, Name.root, Type.NS, null, null, new ResolutionTask.Budget(maxQueries));
+    priming.priming = true;
+    priming.waiters.add(new ResolutionTask.ResumeWaiter(task));
+    active.put(key, priming);
+    advance(now, priming);
   }
 
   private void setServers(ResolutionTask task, Name zone, List<NameServer> servers) {
@@ -639,10 +690,19 @@ public final class IterativeResolver implements DatagramEngine<ResolverEvent> {
             ? ar.getAddress()
             : r instanceof AAAARecord aaaa && ipv6 ? aaaa.getAddress() : null;
     if (a != null) {
-      InetSocketAddress addr = new InetSocketAddress(a, upstreamPort);
+      InetSocketAddress addr = new InetSocketAddress(bare(a), upstreamPort);
       if (!s.addresses.contains(addr)) {
         s.addresses.add(addr);
       }
+    }
+  }
+
+  /** The address without the host name dnsjava attaches (it would show in logs, never resolve). */
+  private static InetAddress bare(InetAddress a) {
+    try {
+      return InetAddress.getByAddress(a.getAddress());
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException("4 or 16 bytes are always an address", e);
     }
   }
 
@@ -665,10 +725,13 @@ public final class IterativeResolver implements DatagramEngine<ResolverEvent> {
         continue;
       }
       s.lookupStarted = true;
-      if (task.depth + 1 > maxDepth || s.name.subdomain(task.zone)) {
-        continue; // too deep, or only glue from above could tell us (and we have none)
+      if (task.depth + 1 > maxDepth) {
+        continue;
       }
       ResolutionTask child = new ResolutionTask(++nextId, s.name, Type.A, task, s, task.budget);
+      if (s.name.subdomain(task.zone)) {
+        child.startAbove = task.zone; // only the parent's glue can tell; this zone cannot
+      }
       task.pendingChildren++;
       started++;
       advance(now, child);
@@ -778,6 +841,16 @@ public final class IterativeResolver implements DatagramEngine<ResolverEvent> {
       query(now, task, ex.server, ex.tcp, false);
       return;
     }
+    if (rcode == Rcode.YXDOMAIN) {
+      // RFC 6672 §2.2: a DNAME substitution made a name too long; the DNAME is the answer
+      RRset dname = dnameAbove(rrsets(m, Section.ANSWER), task.qname, ex.zone);
+      if (dname != null) {
+        List<Record> result = new ArrayList<>(task.chain);
+        result.addAll(dname.rrs(false));
+        complete(now, task, Rcode.YXDOMAIN, result, null, false);
+        return;
+      }
+    }
     if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
       task.tried.add(ex.server);
       advance(now, task);
@@ -794,6 +867,9 @@ public final class IterativeResolver implements DatagramEngine<ResolverEvent> {
       RRset data = find(answer, current, task.type);
       if (data != null) {
         cache.put(now, data, cred);
+        if (data.getType() == Type.NS) {
+          cacheAddresses(now, m, data, zone); // as for a referral: the servers' own glue
+        }
         List<Record> result = new ArrayList<>(task.chain);
         result.addAll(data.rrs(false));
         complete(now, task, Rcode.NOERROR, result, null, false);
@@ -804,6 +880,10 @@ public final class IterativeResolver implements DatagramEngine<ResolverEvent> {
         break;
       }
       cache.put(now, cname, cred);
+      RRset dname = dnameAbove(answer, current, zone);
+      if (dname != null && !task.chain.contains(dname.first())) {
+        task.chain.add(dname.first()); // the DNAME the CNAME was synthesized from (RFC 6672 §3.4)
+      }
       if (!followCname(now, task, (CNAMERecord) cname.first())) {
         return;
       }
@@ -837,21 +917,9 @@ public final class IterativeResolver implements DatagramEngine<ResolverEvent> {
       for (Record r : referral.rrs(false)) {
         servers.add(new NameServer(((NSRecord) r).getTarget()));
       }
-      for (RRset glue : rrsets(m, Section.ADDITIONAL)) {
-        if ((glue.getType() == Type.A || glue.getType() == Type.AAAA)
-            && glue.getName().subdomain(zone)) {
-          for (NameServer s : servers) {
-            if (s.name.equals(glue.getName())) {
-              cache.put(now, glue, Credibility.ADDITIONAL);
-              glue.rrs(false).forEach(r -> addAddress(s, r));
-            }
-          }
-        }
-      }
+      cacheAddresses(now, m, referral, zone);
       for (NameServer s : servers) {
-        if (s.addresses.isEmpty()) {
-          addCachedAddresses(now, s);
-        }
+        addCachedAddresses(now, s);
       }
       setServers(task, referral.getName(), servers);
       advance(now, task);
@@ -868,8 +936,44 @@ public final class IterativeResolver implements DatagramEngine<ResolverEvent> {
       advance(now, task); // the target was not answered here: resolve it afresh
       return;
     }
+    if (m.getSection(Section.AUTHORITY).stream().noneMatch(r -> r.getType() == Type.NS)) {
+      // RFC 2308 §2.2 type 3: NOERROR, nothing relevant, no NS in authority: NODATA, which without
+      // an SOA cannot be cached
+      complete(now, task, Rcode.NOERROR, task.chain, null, false);
+      return;
+    }
     task.tried.add(ex.server); // lame: neither data, nor a negative answer, nor a referral down
     advance(now, task);
+  }
+
+  /**
+   * Caches the additional-section addresses of {@code ns}'s servers that are inside {@code zone}.
+   */
+  private void cacheAddresses(Instant now, Message m, RRset ns, Name zone) {
+    for (RRset glue : rrsets(m, Section.ADDITIONAL)) {
+      if ((glue.getType() == Type.A || glue.getType() == Type.AAAA)
+          && glue.getName().subdomain(zone)) {
+        for (Record r : ns.rrs(false)) {
+          if (((NSRecord) r).getTarget().equals(glue.getName())) {
+            cache.put(now, glue, Credibility.ADDITIONAL);
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  /** A DNAME in the answer whose owner is a proper ancestor of {@code name} inside the zone. */
+  private static RRset dnameAbove(List<RRset> answer, Name name, Name zone) {
+    for (RRset set : answer) {
+      if (set.getType() == Type.DNAME
+          && name.subdomain(set.getName())
+          && !name.equals(set.getName())
+          && set.getName().subdomain(zone)) {
+        return set;
+      }
+    }
+    return null;
   }
 
   /** An SOA in the authority section that can vouch for a negative answer about {@code name}. */
@@ -962,7 +1066,7 @@ public final class IterativeResolver implements DatagramEngine<ResolverEvent> {
     if (task.parent == null) {
       active.remove(new QuestionKey(task.name, task.type));
       for (Waiter w : task.waiters) {
-        deliver(w, r);
+        deliver(now, w, r);
       }
       return;
     }
@@ -993,6 +1097,7 @@ public final class IterativeResolver implements DatagramEngine<ResolverEvent> {
     private boolean ipv6;
     private boolean randomizeCase;
     private boolean prefetch = true;
+    private boolean primeRoot = true;
     private int payloadSize = 1232;
     private final IpPrefixMap.Builder<Boolean> clients = IpPrefixMap.builder();
     private boolean clientsSet;
@@ -1076,6 +1181,15 @@ public final class IterativeResolver implements DatagramEngine<ResolverEvent> {
     /** Refresh popular cache entries in the last tenth of their TTL. Default: on. */
     public Builder prefetch(boolean on) {
       this.prefetch = on;
+      return this;
+    }
+
+    /**
+     * Prime the root (RFC 8109): learn the root servers from a hinted one before the first walk.
+     * Default: on (off by itself when a hint uses a port other than the upstream port).
+     */
+    public Builder primeRoot(boolean on) {
+      this.primeRoot = on;
       return this;
     }
 

@@ -36,6 +36,9 @@ final class ResolutionTask {
   /** Someone waiting for the outcome. */
   sealed interface Waiter {}
 
+  /** Another resolution waiting for this one (root priming): resume it. */
+  record ResumeWaiter(ResolutionTask task) implements Waiter {}
+
   /** {@link IterativeResolver#resolve}: answer with an event. */
   record ApiWaiter(long requestId) implements Waiter {}
 
@@ -69,6 +72,8 @@ final class ResolutionTask {
   int pendingChildren;
   int queries;
   boolean bypassCache; // a prefetch: ask upstream even though the cache has it
+  boolean priming; // the root priming query itself (RFC 8109)
+  Name startAbove; // an NS address lookup for a name inside this zone: start at its parent
   boolean done;
 
   ResolutionTask(

@@ -68,6 +68,49 @@ class IterativeResolverTest {
   }
 
   @Test
+  void theRootIsPrimedOnceBeforeTheFirstWalk() throws Exception {
+    SimulatedInternet net = new SimulatedInternet(SimulatedInternet.defaults().primeRoot(true));
+    assertEquals(Rcode.NOERROR, resolve(net, "www.example.test.", Type.A).rcode());
+    assertEquals(
+        List.of(ROOT, ROOT, TLD), net.queriesSent.subList(0, 3), "'. NS' first (RFC 8109)");
+    DnsCache.Entry roots = net.resolver.cache().peekFresh(net.now(), Name.root, Type.NS);
+    assertEquals("a.root-servers.test.", roots.records(net.now()).get(0).rdataToString());
+    assertNotNull(
+        net.resolver.cache().peekFresh(net.now(), n("a.root-servers.test."), Type.A),
+        "with its address");
+    net.queriesSent.clear();
+    resolve(net, "www.other.test.", Type.A);
+    assertFalse(net.queriesSent.isEmpty());
+    assertEquals(
+        0,
+        net.queriesSent.stream().filter(ROOT::equals).count() - countOtherRootQueries(net),
+        "no second priming");
+  }
+
+  private static long countOtherRootQueries(SimulatedInternet net) {
+    return net.queriesSent.stream().filter(ROOT::equals).count();
+  }
+
+  @Test
+  void whenPrimingFailsTheWalkStartsFromTheHints() throws Exception {
+    SimulatedInternet net = new SimulatedInternet(SimulatedInternet.defaults().primeRoot(true));
+    net.drop =
+        new java.util.function.Predicate<>() {
+          private boolean first = true;
+
+          @Override
+          public boolean test(InetSocketAddress a) {
+            boolean drop = first; // the priming query is lost
+            first = false;
+            return drop;
+          }
+        };
+    Resolution r = resolve(net, "www.example.test.", Type.A);
+    assertEquals(Rcode.NOERROR, r.rcode());
+    assertNull(net.resolver.cache().peekFresh(net.now(), Name.root, Type.NS));
+  }
+
+  @Test
   void theSecondLookupComesFromTheCacheAndTheThirdStartsAtTheZoneCut() throws Exception {
     SimulatedInternet net = new SimulatedInternet(SimulatedInternet.defaults());
     resolve(net, "www.example.test.", Type.A);

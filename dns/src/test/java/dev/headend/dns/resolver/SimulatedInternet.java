@@ -123,7 +123,10 @@ final class SimulatedInternet {
   }
 
   static IterativeResolver.Builder defaults() {
-    return IterativeResolver.builder(RootHints.of(ROOT)).random(new java.util.Random(42));
+    // priming off: these tests count queries; IterativeResolverTest checks priming on its own
+    return IterativeResolver.builder(RootHints.of(ROOT))
+        .random(new java.util.Random(42))
+        .primeRoot(false);
   }
 
   static InetSocketAddress at(String ip) {
