@@ -201,7 +201,7 @@ public final class WireReader<X extends MalformedMessageException> {
     if (minBytesEach < 1) {
       throw new IllegalArgumentException("minBytesEach must be >= 1");
     }
-    if (count < 0 || count * minBytesEach > remaining()) {
+    if (count < 0 || count > remaining() / minBytesEach) { // no multiplication: it could wrap
       throw errors.create(
           field
               + " of "

@@ -111,6 +111,11 @@ class WireReaderTest {
         assertThrows(ToyDecodeException.class, () -> r.boundedCount(65535, 11, "answer count"));
     assertTrue(e.reason().startsWith("answer count of 65535 cannot fit"), e.reason());
     assertThrows(ToyDecodeException.class, () -> r.boundedCount(-1, 1, "count"));
+    // counts whose product with the item size would wrap around
+    assertThrows(
+        ToyDecodeException.class, () -> r.boundedCount((1L << 62) + 0x7fffffffL, 2, "count"));
+    assertThrows(ToyDecodeException.class, () -> r.boundedCount((1L << 62) + 1, 4, "count"));
+    assertThrows(ToyDecodeException.class, () -> r.boundedCount(Long.MAX_VALUE, 1, "count"));
     assertThrows(ToyDecodeException.class, () -> r.bytes(-1, "negative"));
   }
 

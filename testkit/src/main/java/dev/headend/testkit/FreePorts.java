@@ -29,19 +29,23 @@ public final class FreePorts {
         if (GIVEN.contains(port)) {
           continue;
         }
-        try (DatagramSocket udp =
-            new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
-          if (udp.getLocalPort() == port && GIVEN.add(port)) {
-            return port;
-          }
-        } catch (IOException e) {
-          // UDP side taken: try another
+        if (udpFree(port) && GIVEN.add(port)) {
+          return port;
         }
       } catch (IOException e) {
         throw new UncheckedIOException("cannot bind any loopback port", e);
       }
     }
     throw new IllegalStateException("no loopback port free for both TCP and UDP after 200 tries");
+  }
+
+  private static boolean udpFree(int port) {
+    try (DatagramSocket udp =
+        new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+      return udp.getLocalPort() == port;
+    } catch (IOException e) {
+      return false; // taken by someone else
+    }
   }
 
   /** An address on 127.0.0.1 with a port from {@link #tcpAndUdp()}. */

@@ -169,12 +169,26 @@ public final class NetnsPair implements AutoCloseable {
       return;
     }
     closed = true;
-    delete(server.name);
-    delete(client.name);
+    RuntimeException failure = null;
+    for (String name :
+        List.of(server.name, client.name)) { // each is deleted whatever the other did
+      try {
+        delete(name);
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException e) {
       // already shutting down: this is the hook
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 

@@ -13,7 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -122,16 +124,21 @@ public final class Proc {
     long deadline = System.nanoTime() + grace.toNanos();
     for (ProcessHandle h : all) {
       long left = deadline - System.nanoTime();
-      try {
-        if (left > 0) {
-          h.onExit().get(left, TimeUnit.NANOSECONDS);
-        }
-      } catch (Exception e) {
-        // still alive (or interrupted): it is killed below
-      }
-      if (h.isAlive()) {
+      if (left <= 0 || !exitedWithin(h, left)) {
         h.destroyForcibly();
       }
+    }
+  }
+
+  private static boolean exitedWithin(ProcessHandle h, long nanos) {
+    try {
+      h.onExit().get(nanos, TimeUnit.NANOSECONDS);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // kill at once, and let the caller see the interrupt
+      return false;
+    } catch (TimeoutException | ExecutionException e) {
+      return false;
     }
   }
 
@@ -238,14 +245,17 @@ public final class Proc {
         exited = process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        exited = false;
+        close();
+        throw new AssertionError("interrupted while waiting for " + String.join(" ", command), e);
       }
       if (!exited) {
-        close();
+        kill();
       }
       Duration took = Duration.ofNanos(System.nanoTime() - started);
-      return new Result(
-          command, exited ? process.exitValue() : -1, stdout(), stderr(), !exited, took);
+      Result result =
+          new Result(command, exited ? process.exitValue() : -1, stdout(), stderr(), !exited, took);
+      close();
+      return result;
     }
 
     /** The first line of standard output, if any. */
@@ -261,9 +271,28 @@ public final class Proc {
           + stderr();
     }
 
-    /** Kills the process and its descendants (TERM, then KILL after 2 s). Idempotent. */
+    /**
+     * Kills the process and its descendants (TERM, then KILL after 2 s) and deletes its captured
+     * output, so read {@link #stdout()} before. Idempotent.
+     */
     @Override
     public void close() {
+      kill();
+      if (!process.isAlive()) {
+        try (var files = Files.list(dir)) {
+          for (Path f : (Iterable<Path>) files::iterator) {
+            Files.deleteIfExists(f);
+          }
+          Files.deleteIfExists(dir);
+        } catch (IOException e) {
+          // the output files are small and in the temp folder; a leftover is harmless
+          System.getLogger(Proc.class.getName())
+              .log(System.Logger.Level.DEBUG, "cannot delete " + dir, e);
+        }
+      }
+    }
+
+    private void kill() {
       if (process.isAlive() || process.descendants().findAny().isPresent()) {
         killTree(process.toHandle(), Duration.ofSeconds(2));
       }

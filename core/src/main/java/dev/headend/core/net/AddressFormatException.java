@@ -41,7 +41,7 @@ public final class AddressFormatException extends IllegalArgumentException {
     int n = Math.min(s.length(), MAX_QUOTED);
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
-      if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
+      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') { // C1, U+2028, bidi controls too
         b.append(String.format("\\u%04x", (int) c));
       } else {
         b.append(c);

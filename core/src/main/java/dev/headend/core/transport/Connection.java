@@ -6,6 +6,7 @@ import java.lang.System.Logger.Level;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.InterruptedByTimeoutException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -85,13 +86,18 @@ final class Connection<E, S extends StreamEngine<E>> extends EventLoop.Timed
   void connect(InetSocketAddress remoteAddress, CompletableFuture<StreamConnection<S>> result) {
     connecting = result;
     remote = remoteAddress;
+    if (transport.isClosed()) {
+      connectFailed(new ClosedChannelException());
+      return;
+    }
+    io.connecting.add(this);
     try {
       key = loop.register(channel, 0, this);
       if (channel.connect(remoteAddress)) {
         connected();
       } else {
         key.interestOps(SelectionKey.OP_CONNECT);
-        connectDeadline = loop.nowMillis() + transport.connectTimeoutMillis;
+        connectDeadline = EventLoop.plus(loop.nowMillis(), transport.connectTimeoutMillis);
         loop.schedule(this);
       }
     } catch (IOException | RuntimeException e) {
@@ -99,13 +105,21 @@ final class Connection<E, S extends StreamEngine<E>> extends EventLoop.Timed
     }
   }
 
+  /** Gives up an outbound connection still being made (the transport is closing). */
+  void abandonConnect(Exception reason) {
+    if (connecting != null) {
+      connectFailed(reason);
+    }
+  }
+
   private void connected() throws IOException {
+    addresses();
     connectDeadline = Long.MAX_VALUE;
+    io.connecting.remove(this);
     CompletableFuture<StreamConnection<S>> result = connecting;
     connecting = null;
     transport.opened();
     io.connections.add(this);
-    addresses();
     openEngine();
     if (engine != null && !closed) {
       result.complete(this);
@@ -116,6 +130,8 @@ final class Connection<E, S extends StreamEngine<E>> extends EventLoop.Timed
 
   private void connectFailed(Exception e) {
     closed = true;
+    io.connecting.remove(this);
+    loop.cancel(this);
     if (key != null) {
       key.cancel();
     }
@@ -140,9 +156,12 @@ final class Connection<E, S extends StreamEngine<E>> extends EventLoop.Timed
         throw new NullPointerException("StreamHandler.open returned null");
       }
       engine = e;
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       EventLoop.LOG.log(Level.WARNING, this + ": handler failed to open an engine", e);
-      closeNow(null);
+      closeNow(e);
+      if (EventLoop.fatal(e)) {
+        throw e;
+      }
       return;
     }
     pump();
@@ -161,6 +180,7 @@ final class Connection<E, S extends StreamEngine<E>> extends EventLoop.Timed
       return;
     }
     closed = true;
+    loop.cancel(this);
     if (key != null) {
       key.cancel();
     }
@@ -172,13 +192,20 @@ final class Connection<E, S extends StreamEngine<E>> extends EventLoop.Timed
     if (engine != null) {
       try {
         handler.onClose(this, cause);
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
+        if (EventLoop.fatal(e)) {
+          throw e;
+        }
         EventLoop.LOG.log(Level.WARNING, this + ": onClose failed", e);
       }
     }
   }
 
   private void fail(Throwable cause) {
+    if (EventLoop.fatal(cause)) {
+      closeNow(cause);
+      throw (Error) cause; // the JVM is in trouble: the loop ends, its exit closes the rest
+    }
     if (cause instanceof IOException) {
       EventLoop.LOG.log(Level.DEBUG, this + ": I/O failed", cause);
     } else {
@@ -211,7 +238,7 @@ final class Connection<E, S extends StreamEngine<E>> extends EventLoop.Timed
         fail(e);
       }
       return;
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       fail(e);
       return;
     }
@@ -228,12 +255,12 @@ final class Connection<E, S extends StreamEngine<E>> extends EventLoop.Timed
     }
     long d = graceDeadline;
     if (transport.idleTimeoutMillis > 0) {
-      d = Math.min(d, lastActivity + transport.idleTimeoutMillis);
+      d = Math.min(d, EventLoop.plus(lastActivity, transport.idleTimeoutMillis));
     }
     if (engine != null) {
       try {
         d = Math.min(d, EventLoop.ceilMillis(engine.pollTimeout()));
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
         loop.execute(() -> fail(e));
       }
     }
@@ -261,14 +288,15 @@ final class Connection<E, S extends StreamEngine<E>> extends EventLoop.Timed
       closeNow(null);
       return;
     }
-    if (transport.idleTimeoutMillis > 0 && now >= lastActivity + transport.idleTimeoutMillis) {
+    if (transport.idleTimeoutMillis > 0
+        && now >= EventLoop.plus(lastActivity, transport.idleTimeoutMillis)) {
       EventLoop.LOG.log(Level.DEBUG, this + ": idle timeout");
       closeNow(new InterruptedByTimeoutException());
       return;
     }
     try {
       engine.handleTimeout(loop.now());
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       fail(e);
       return;
     }
@@ -338,7 +366,7 @@ final class Connection<E, S extends StreamEngine<E>> extends EventLoop.Timed
       if (progress) {
         loop.execute(this::pump); // more to do; let other connections have a turn first
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (Throwable e) {
       fail(e);
       return;
     }
@@ -435,7 +463,7 @@ final class Connection<E, S extends StreamEngine<E>> extends EventLoop.Timed
           }
           try {
             task.run();
-          } catch (RuntimeException e) {
+          } catch (Throwable e) {
             fail(e);
             return;
           }
@@ -448,7 +476,7 @@ final class Connection<E, S extends StreamEngine<E>> extends EventLoop.Timed
     loop.execute(
         () -> {
           if (!closed) {
-            shutdown(loop.nowMillis() + transport.shutdownGraceMillis);
+            shutdown(EventLoop.plus(loop.nowMillis(), transport.shutdownGraceMillis));
           }
         });
   }

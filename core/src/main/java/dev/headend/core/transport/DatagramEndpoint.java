@@ -134,16 +134,23 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
       done.completeExceptionally(new IllegalStateException("endpoint closed"));
       return done;
     }
-    loop.execute(
-        () -> {
-          try {
-            task.run();
-            done.complete(null);
-          } catch (RuntimeException e) {
-            done.completeExceptionally(e);
-          }
-          drive();
-        });
+    boolean taken =
+        loop.execute(
+            () -> {
+              try {
+                task.run();
+                done.complete(null);
+              } catch (Throwable e) {
+                done.completeExceptionally(e);
+                if (EventLoop.fatal(e)) {
+                  throw e;
+                }
+              }
+              drive();
+            });
+    if (!taken) {
+      done.completeExceptionally(new IllegalStateException("endpoint stopped"));
+    }
     return done;
   }
 
@@ -157,7 +164,10 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
       return;
     }
     closed = true;
-    loop.execute(() -> loop.stopWhen(() -> true, loop.nowMillis(), () -> {}));
+    loop.execute(() -> loop.stopWhen(() -> true, loop.nowMillis()));
+    if (loop.inLoop()) {
+      return; // called from a listener: the thread stops when the callback returns
+    }
     try {
       if (!loop.awaitExit(closeTimeout.toMillis())) {
         EventLoop.LOG.log(Level.WARNING, loop.name() + ": did not stop in " + closeTimeout);
@@ -227,7 +237,10 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
     while ((event = pollEvent()) != null) {
       try {
         listener.accept(event);
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
+        if (EventLoop.fatal(e)) {
+          throw e;
+        }
         EventLoop.LOG.log(Level.ERROR, loop.name() + ": event listener failed on " + event, e);
       }
     }
@@ -259,9 +272,7 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
           break;
         }
         out.flip();
-        if (freshPorts != null
-            && openFreshPorts < maxFreshPorts
-            && freshPorts.freshPort(to, out.duplicate())) {
+        if (freshPorts != null && openFreshPorts < maxFreshPorts && wantsFreshPort(to)) {
           sendFromFreshPort(to);
           continue;
         }
@@ -269,10 +280,14 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
       }
       try {
         if (channel.send(out, pendingDestination) == 0) {
-          key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-          return; // socket buffer full; resume when writable
+          // socket buffer full: resume when writable, and read nothing meanwhile, so an engine
+          // cannot pile up answers faster than they leave
+          key.interestOps(SelectionKey.OP_WRITE);
+          return;
         }
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
+        // an unreachable network, or a destination this socket cannot reach at all (an IPv6
+        // address from an IPv4 socket): this datagram is dropped, the next ones still go
         EventLoop.LOG.log(
             Level.DEBUG, loop.name() + ": send to " + pendingDestination + " failed", e);
       }
@@ -280,6 +295,15 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
     }
     if (key != null && key.isValid()) {
       key.interestOps(SelectionKey.OP_READ);
+    }
+  }
+
+  private boolean wantsFreshPort(InetSocketAddress to) {
+    try {
+      return freshPorts.freshPort(to, out.duplicate());
+    } catch (RuntimeException e) {
+      EventLoop.LOG.log(Level.ERROR, loop.name() + ": source port policy failed", e);
+      return false;
     }
   }
 
@@ -299,7 +323,7 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
       port.key = loop.register(ch, SelectionKey.OP_READ, k -> port.onReady());
       openFreshPorts++;
       loop.schedule(port);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       EventLoop.LOG.log(
           Level.DEBUG, loop.name() + ": send to " + to + " from a fresh port failed", e);
       if (ch != null) {
@@ -358,6 +382,7 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
     private void close() {
       if (!done) {
         done = true;
+        loop.cancel(this);
         openFreshPorts--;
         if (key != null) {
           key.cancel();

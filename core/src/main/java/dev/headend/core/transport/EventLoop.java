@@ -54,9 +54,11 @@ final class EventLoop {
       new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
   private final CountDownLatch exited = new CountDownLatch(1);
   private volatile boolean stopRequested;
+  private volatile boolean exiting; // no task is taken any more
   private BooleanSupplier stopWhen = () -> true;
   private long stopDeadline = Long.MAX_VALUE;
   private long firingNow = Long.MIN_VALUE;
+  private int staleTimers; // queued entries superseded or cancelled
   private Runnable onExit = () -> {};
 
   EventLoop(String name, Clock clock, boolean daemon) {
@@ -95,12 +97,33 @@ final class EventLoop {
     return Thread.currentThread() == thread;
   }
 
-  /** Runs {@code task} on the loop thread, soon. Safe from any thread. */
-  void execute(Runnable task) {
+  /**
+   * Runs {@code task} on the loop thread, soon. Safe from any thread.
+   *
+   * @return false if the loop has stopped and the task will never run
+   */
+  boolean execute(Runnable task) {
+    if (exiting) {
+      return false;
+    }
     tasks.add(task);
+    if (exiting && tasks.remove(task)) {
+      return false; // raced with the loop's exit; the final drain did not see it
+    }
     if (!inLoop()) {
       selector.wakeup();
     }
+    return true;
+  }
+
+  /** Whether the loop still takes tasks (false once stopped, or dead after a fatal error). */
+  boolean isRunning() {
+    return !exiting;
+  }
+
+  /** What to do on the loop thread when it exits, however it exits. Set before {@link #start}. */
+  void onExit(Runnable hook) {
+    this.onExit = hook;
   }
 
   /** Registers a channel with this loop's selector. Loop thread only. */
@@ -116,19 +139,52 @@ final class EventLoop {
       d = firingNow + 1; // a deadline still due after firing is retried next millisecond, not now
     }
     if (d < t.queuedAt) {
+      if (t.queuedAt != Long.MAX_VALUE) {
+        staleTimers++; // the earlier entry is superseded
+      }
       t.queuedAt = d;
       timers.add(new Entry(d, t));
+      compactTimers();
+    }
+  }
+
+  /** Drops {@code t}'s queued deadline (its owner is gone), so the queue does not retain it. */
+  void cancel(Timed t) {
+    if (t.queuedAt != Long.MAX_VALUE) {
+      t.queuedAt = Long.MAX_VALUE;
+      staleTimers++;
+      compactTimers();
+    }
+  }
+
+  /** Lets the selector forget cancelled keys now, closing their channels. Loop thread only. */
+  void selectNowForCancelledKeys() {
+    try {
+      selector.selectNow();
+    } catch (IOException e) {
+      LOG.log(Level.DEBUG, name + ": selectNow failed", e);
+    }
+  }
+
+  /** Queued deadline entries, live and stale (for tests). */
+  int timerCount() {
+    return timers.size();
+  }
+
+  private void compactTimers() {
+    if (staleTimers > 64 && staleTimers > timers.size() / 2) {
+      timers.removeIf(e -> e.at != e.timed.queuedAt);
+      staleTimers = 0;
     }
   }
 
   /**
-   * Asks the loop to stop once {@code done} holds or {@code deadlineMillis} has passed, then run
-   * {@code onExit} on the loop thread. Call on the loop thread.
+   * Asks the loop to stop once {@code done} holds or {@code deadlineMillis} has passed (then the
+   * exit hook runs). Call on the loop thread.
    */
-  void stopWhen(BooleanSupplier done, long deadlineMillis, Runnable onExit) {
+  void stopWhen(BooleanSupplier done, long deadlineMillis) {
     this.stopWhen = done;
     this.stopDeadline = deadlineMillis;
-    this.onExit = onExit;
     this.stopRequested = true;
   }
 
@@ -161,22 +217,23 @@ final class EventLoop {
           if (key.isValid()) {
             try {
               ((Ready) key.attachment()).ready(key);
-            } catch (RuntimeException e) {
-              LOG.log(Level.ERROR, name + ": unhandled failure in a channel callback", e);
+            } catch (Throwable e) {
+              survive(e, "a channel callback");
             }
           }
         }
       }
     } catch (IOException e) {
       LOG.log(Level.ERROR, name + ": selector failed; the loop stops", e);
-    } catch (Error e) {
+    } catch (Throwable e) {
       LOG.log(Level.ERROR, name + ": loop thread died", e);
       throw e;
     } finally {
+      exiting = true;
       try {
         runTasks();
         onExit.run();
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
         LOG.log(Level.ERROR, name + ": failure while shutting down", e);
       } finally {
         for (SelectionKey key : selector.keys()) {
@@ -194,8 +251,8 @@ final class EventLoop {
     while (budget-- > 0 && (task = tasks.poll()) != null) {
       try {
         task.run();
-      } catch (RuntimeException e) {
-        LOG.log(Level.ERROR, name + ": a task failed", e);
+      } catch (Throwable e) {
+        survive(e, "a task");
       }
     }
   }
@@ -208,15 +265,16 @@ final class EventLoop {
         timers.poll();
         Timed t = head.timed;
         if (head.at != t.queuedAt) {
-          continue; // superseded by an earlier entry
+          staleTimers = Math.max(0, staleTimers - 1);
+          continue; // superseded by an earlier entry, or cancelled
         }
         t.queuedAt = Long.MAX_VALUE;
-        if (t.deadline() <= now) {
-          try {
+        try {
+          if (t.deadline() <= now) {
             t.fire(now);
-          } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, name + ": a timer failed", e);
           }
+        } catch (Throwable e) {
+          survive(e, "a timer");
         }
         schedule(t);
       }
@@ -236,6 +294,28 @@ final class EventLoop {
       return 0;
     }
     return Math.max(1, next - now);
+  }
+
+  /**
+   * Logs a failure of one callback and lets the loop go on; only errors the JVM cannot recover from
+   * (out of memory, internal errors) end it. A stack overflow on hostile input is survivable.
+   */
+  private void survive(Throwable e, String where) {
+    if (fatal(e)) {
+      throw (Error) e;
+    }
+    LOG.log(Level.ERROR, name + ": " + where + " failed", e);
+  }
+
+  /** Whether {@code e} must end the thread: a JVM error other than a stack overflow. */
+  static boolean fatal(Throwable e) {
+    return e instanceof VirtualMachineError && !(e instanceof StackOverflowError);
+  }
+
+  /** {@code a + b}, or {@link Long#MAX_VALUE} where that would overflow ("never"). */
+  static long plus(long a, long b) {
+    long r = a + b;
+    return ((a ^ r) & (b ^ r)) < 0 ? (b > 0 ? Long.MAX_VALUE : Long.MIN_VALUE) : r;
   }
 
   static void closeQuietly(AutoCloseable c) {

@@ -6,6 +6,7 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -18,6 +19,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -57,6 +61,7 @@ public final class StreamTransport implements AutoCloseable {
     final EventLoop loop;
     final ByteBuffer readBuffer;
     final Set<Connection<?, ?>> connections = new HashSet<>();
+    final Set<Connection<?, ?>> connecting = new HashSet<>(); // outbound, not yet connected
 
     IoThread(EventLoop loop, int readBufferSize) {
       this.loop = loop;
@@ -80,14 +85,25 @@ public final class StreamTransport implements AutoCloseable {
 
   private StreamTransport(Builder b) {
     this.maxConnections = b.maxConnections;
-    this.idleTimeoutMillis = b.idleTimeout.toMillis();
+    this.idleTimeoutMillis = millis(b.idleTimeout);
     this.readBufferSize = b.readBufferSize;
-    this.shutdownGraceMillis = b.shutdownGrace.toMillis();
-    this.connectTimeoutMillis = b.connectTimeout.toMillis();
+    this.shutdownGraceMillis = millis(b.shutdownGrace);
+    this.connectTimeoutMillis = millis(b.connectTimeout);
     this.threads = new IoThread[b.ioThreads];
     for (int i = 0; i < threads.length; i++) {
-      threads[i] =
+      IoThread t =
           new IoThread(new EventLoop(b.name + "-io-" + i, b.clock, b.daemon), b.readBufferSize);
+      // however the loop ends (shutdown, or a fatal error), its connections are closed and told
+      t.loop.onExit(
+          () -> {
+            for (Connection<?, ?> c : new ArrayList<>(t.connecting)) {
+              c.abandonConnect(new ClosedChannelException());
+            }
+            for (Connection<?, ?> c : new ArrayList<>(t.connections)) {
+              c.closeNow(null);
+            }
+          });
+      threads[i] = t;
     }
     for (IoThread t : threads) {
       t.loop.start();
@@ -152,8 +168,14 @@ public final class StreamTransport implements AutoCloseable {
       return result;
     }
     IoThread t = nextThread();
-    t.loop.execute(
-        () -> new Connection<>(this, t, channel, handler, false).connect(remote, result));
+    boolean taken =
+        t != null
+            && t.loop.execute(
+                () -> new Connection<>(this, t, channel, handler, false).connect(remote, result));
+    if (!taken) {
+      EventLoop.closeQuietly(channel);
+      result.completeExceptionally(new IllegalStateException("transport closed"));
+    }
     return result;
   }
 
@@ -183,29 +205,42 @@ public final class StreamTransport implements AutoCloseable {
     for (IoThread t : threads) {
       t.loop.execute(
           () -> {
-            long deadline = t.loop.nowMillis() + shutdownGraceMillis;
+            long deadline = EventLoop.plus(t.loop.nowMillis(), shutdownGraceMillis);
+            for (Connection<?, ?> c : new ArrayList<>(t.connecting)) {
+              c.abandonConnect(new ClosedChannelException());
+            }
             for (Connection<?, ?> c : new ArrayList<>(t.connections)) {
               c.shutdown(deadline);
             }
-            t.loop.stopWhen(
-                t.connections::isEmpty,
-                deadline,
-                () -> {
-                  for (Connection<?, ?> c : new ArrayList<>(t.connections)) {
-                    c.closeNow(null);
-                  }
-                });
+            t.loop.stopWhen(t.connections::isEmpty, deadline);
           });
+    }
+    for (IoThread t : threads) {
+      if (t.loop.inLoop()) {
+        return; // called from a handler: the threads stop once their callbacks return
+      }
     }
     try {
       for (IoThread t : threads) {
-        if (!t.loop.awaitExit(shutdownGraceMillis + 5_000)) {
+        if (!t.loop.awaitExit(EventLoop.plus(shutdownGraceMillis, 5_000))) {
           EventLoop.LOG.log(Level.WARNING, t.loop.name() + ": did not stop in time");
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Deadline entries queued on all I/O threads, each counted on its own thread (for tests). */
+  int queuedTimers() throws InterruptedException, ExecutionException, TimeoutException {
+    int total = 0;
+    for (IoThread t : threads) {
+      CompletableFuture<Integer> n = new CompletableFuture<>();
+      if (t.loop.execute(() -> n.complete(t.loop.timerCount()))) {
+        total += n.get(5, TimeUnit.SECONDS);
+      }
+    }
+    return total;
   }
 
   long nextId() {
@@ -227,8 +262,19 @@ public final class StreamTransport implements AutoCloseable {
     return closed;
   }
 
+  /** The next live I/O thread, round robin; null if none is left. */
   private IoThread nextThread() {
-    return threads[Math.floorMod(nextThread.getAndIncrement(), threads.length)];
+    for (int i = 0; i < threads.length; i++) {
+      IoThread t = threads[Math.floorMod(nextThread.getAndIncrement(), threads.length)];
+      if (t.loop.isRunning()) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  private static long millis(Duration d) {
+    return d.compareTo(Duration.ofDays(365L * 1000)) > 0 ? Long.MAX_VALUE : d.toMillis();
   }
 
   /** A listening socket; its accepts run on the first I/O thread. */
@@ -259,11 +305,14 @@ public final class StreamTransport implements AutoCloseable {
 
     @Override
     public void ready(SelectionKey k) {
-      for (int i = 0; i < 64; i++) {
+      for (int i = 0; i < 64 && server.isOpen(); i++) {
         SocketChannel channel;
         try {
           channel = server.accept();
         } catch (IOException e) {
+          if (!server.isOpen() || !key.isValid()) {
+            return; // closed meanwhile
+          }
           // typically out of file descriptors: stop accepting briefly instead of spinning
           EventLoop.LOG.log(Level.WARNING, "accept on " + localAddress + " failed; pausing", e);
           key.interestOps(0);
@@ -291,9 +340,17 @@ public final class StreamTransport implements AutoCloseable {
           continue;
         }
         IoThread t = nextThread();
+        if (t == null) {
+          accepted.decrementAndGet();
+          EventLoop.closeQuietly(channel);
+          continue;
+        }
         @SuppressWarnings({"unchecked", "rawtypes"})
         Connection<?, ?> c = new Connection(StreamTransport.this, t, channel, handler, true);
-        t.loop.execute(c::accepted);
+        if (!t.loop.execute(c::accepted)) {
+          accepted.decrementAndGet();
+          EventLoop.closeQuietly(channel);
+        }
       }
     }
 
@@ -304,8 +361,35 @@ public final class StreamTransport implements AutoCloseable {
 
     @Override
     public void close() {
-      EventLoop.closeQuietly(server);
       listeners.remove(this);
+      // close on the loop so the socket is released now, not at the loop's next wake-up
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      boolean taken =
+          loop.execute(
+              () -> {
+                if (key != null) {
+                  key.cancel();
+                }
+                EventLoop.closeQuietly(server);
+                try {
+                  loop.selectNowForCancelledKeys();
+                } finally {
+                  done.complete(null);
+                }
+              });
+      if (!taken) {
+        EventLoop.closeQuietly(server);
+        return;
+      }
+      if (!loop.inLoop()) {
+        try {
+          done.get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+          EventLoop.closeQuietly(server);
+        }
+      }
     }
 
     private final class AcceptBackoff extends EventLoop.Timed {

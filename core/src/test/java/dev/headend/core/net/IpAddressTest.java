@@ -127,6 +127,11 @@ class IpAddressTest {
     assertFalse(e.getMessage().contains("\n"), "control characters are escaped");
     assertTrue(e.getMessage().length() < 200, "long input is shortened: " + e.getMessage());
     assertTrue(e.getMessage().contains("(508 chars)"), e.getMessage());
+    for (char forger : new char[] {'\u0085', '\u2028', '\u202e', '\u00a0'}) {
+      AddressFormatException f =
+          assertThrows(AddressFormatException.class, () -> IpAddress.parse("1.2.3.4" + forger));
+      assertFalse(f.getMessage().indexOf(forger) >= 0, "escaped: U+" + Integer.toHexString(forger));
+    }
   }
 
   @Test

@@ -215,6 +215,55 @@ class DatagramEndpointTest {
   }
 
   @Test
+  void aDestinationTheSocketCannotReachCostsOnlyThatDatagram() throws Exception {
+    // an engine that first answers to an IPv6 address (impossible from this IPv4 socket), then
+    // echoes to the real sender
+    DatagramEngine<String> engine =
+        new DatagramEngine<>() {
+          private final java.util.ArrayDeque<Transmit> out = new java.util.ArrayDeque<>();
+
+          @Override
+          public void handle(Instant now, InetSocketAddress from, ByteBuffer datagram) {
+            ByteBuffer copy = ByteBuffer.allocate(datagram.remaining()).put(datagram).flip();
+            out.add(new Transmit(new InetSocketAddress("::1", 53), copy.duplicate()));
+            out.add(new Transmit(from, copy));
+          }
+
+          @Override
+          public Transmit pollTransmit() {
+            return out.poll();
+          }
+
+          @Override
+          public Instant pollTimeout() {
+            return null;
+          }
+
+          @Override
+          public void handleTimeout(Instant now) {}
+
+          @Override
+          public String pollEvent() {
+            return null;
+          }
+        };
+    try (DatagramEndpoint<String> e =
+        DatagramEndpoint.builder(engine)
+            .bind(new InetSocketAddress("127.0.0.1", 0))
+            .daemon(true)
+            .start()) {
+      for (int i = 0; i < 3; i++) {
+        byte[] ask = ("try " + i).getBytes(StandardCharsets.US_ASCII);
+        client.send(new DatagramPacket(ask, ask.length, e.localAddress()));
+        DatagramPacket p = new DatagramPacket(new byte[100], 100);
+        client.receive(p);
+        assertEquals(
+            "try " + i, new String(p.getData(), 0, p.getLength(), StandardCharsets.US_ASCII));
+      }
+    }
+  }
+
+  @Test
   void closeReleasesThePortAndRefusesWork() throws Exception {
     InetSocketAddress bound = endpoint.localAddress();
     long start = System.nanoTime();

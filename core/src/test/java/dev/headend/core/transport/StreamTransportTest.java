@@ -69,6 +69,7 @@ class StreamTransportTest {
       switch (line) {
         case "quit" -> c.engine().quit("bye");
         case "boom" -> throw new IllegalStateException("handler bug");
+        case "crash" -> throw new AssertionError("an Error, not an exception");
         default -> c.engine().reply("echo " + line);
       }
     }
@@ -300,6 +301,123 @@ class StreamTransportTest {
     assertEquals("handler bug", ((Throwable) cause).getMessage());
     bystander.send("still fine\n");
     assertEquals("echo still fine", bystander.line());
+  }
+
+  @Test
+  void anErrorInAHandlerClosesOnlyThatConnectionAndNoThreadDies() throws Exception {
+    StreamTransport t = transport(StreamTransport.builder().ioThreads(2).maxConnections(8));
+    InetSocketAddress at = serve(t, new Echo(LineEchoEngine::simple));
+    for (int round = 0; round < 2; round++) { // each I/O thread gets a victim
+      Client victim = new Client(at);
+      victim.send("crash\n");
+      victim.expectEnd();
+      assertInstanceOf(AssertionError.class, closes.poll(5, TimeUnit.SECONDS));
+    }
+    for (int i = 0; i < 12; i++) { // more clients than the limit, one after another
+      try (Client c = new Client(at)) {
+        c.send("still alive " + i + "\n");
+        assertEquals("echo still alive " + i, c.line());
+      }
+      awaitConnectionCount(t, 0);
+    }
+    assertEquals(0, t.refusedCount(), "every slot was given back");
+  }
+
+  @Test
+  void closedConnectionsLeaveNoDeadlineBehind() throws Exception {
+    StreamTransport t = transport(StreamTransport.builder().idleTimeout(Duration.ofMinutes(5)));
+    InetSocketAddress at = serve(t, new Echo(LineEchoEngine::simple));
+    for (int i = 0; i < 300; i++) {
+      try (Client c = new Client(at)) {
+        c.send("quit\n");
+        assertEquals("bye", c.line());
+      }
+    }
+    awaitConnectionCount(t, 0);
+    assertTrue(t.queuedTimers() < 100, "queued deadlines: " + t.queuedTimers());
+  }
+
+  @Test
+  void aConnectStillInProgressFailsWhenTheTransportCloses() throws Exception {
+    try (ServerSocket deaf = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      List<java.nio.channels.SocketChannel> filler = new ArrayList<>();
+      for (int i = 0; i < 4; i++) { // fill the accept queue so that later SYNs are dropped
+        java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open();
+        ch.configureBlocking(false);
+        ch.connect(deaf.getLocalSocketAddress());
+        filler.add(ch);
+      }
+      StreamTransport t =
+          StreamTransport.builder().daemon(true).connectTimeout(Duration.ofMinutes(1)).build();
+      CompletableFuture<StreamConnection<LineEchoEngine>> f =
+          t.connect(
+              (InetSocketAddress) deaf.getLocalSocketAddress(), new Echo(LineEchoEngine::simple));
+      Thread.sleep(300);
+      assertTrue(!f.isDone(), "the connect is pending");
+      t.close();
+      ExecutionException e =
+          assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
+      assertInstanceOf(java.nio.channels.ClosedChannelException.class, e.getCause());
+      for (java.nio.channels.SocketChannel ch : filler) {
+        ch.close();
+      }
+    }
+  }
+
+  @Test
+  void closingAListenerReleasesItsPortAtOnce() throws Exception {
+    StreamTransport t = transport(StreamTransport.builder());
+    StreamListener l = t.listen(ANY_LOOPBACK, new Echo(LineEchoEngine::simple));
+    InetSocketAddress at = l.localAddress();
+    l.close();
+    try (ServerSocket again = new ServerSocket()) {
+      again.bind(at); // the transport is idle: nothing else would have woken its loop
+      assertEquals(at.getPort(), again.getLocalPort());
+    }
+  }
+
+  @Test
+  void closingTheTransportFromAHandlerDoesNotStallIt() throws Exception {
+    StreamTransport t = StreamTransport.builder().daemon(true).build();
+    java.util.concurrent.atomic.AtomicLong tookNanos =
+        new java.util.concurrent.atomic.AtomicLong(-1);
+    InetSocketAddress at =
+        t.listen(
+                ANY_LOOPBACK,
+                new Echo(LineEchoEngine::simple) {
+                  @Override
+                  public void onEvent(StreamConnection<LineEchoEngine> c, String line) {
+                    if (line.equals("shutdown")) {
+                      long start = System.nanoTime();
+                      t.close();
+                      tookNanos.set(System.nanoTime() - start);
+                      c.engine().quit("closing");
+                    } else {
+                      super.onEvent(c, line);
+                    }
+                  }
+                })
+            .localAddress();
+    Client c = new Client(at);
+    c.send("shutdown\n");
+    assertEquals("closing", c.line());
+    c.expectEnd();
+    assertTrue(
+        tookNanos.get() >= 0 && tookNanos.get() < TimeUnit.MILLISECONDS.toNanos(500),
+        "close took " + tookNanos.get() + " ns");
+  }
+
+  @Test
+  void anIdleTimeoutOfForeverIsNotAnImmediateOne() throws Exception {
+    StreamTransport t =
+        transport(
+            StreamTransport.builder()
+                .idleTimeout(Duration.ofMillis(Long.MAX_VALUE))
+                .shutdownGrace(Duration.ofDays(365 * 2000)));
+    Client c = new Client(serve(t, new Echo(LineEchoEngine::simple)));
+    Thread.sleep(300);
+    c.send("still here\n");
+    assertEquals("echo still here", c.line());
   }
 
   @Test
