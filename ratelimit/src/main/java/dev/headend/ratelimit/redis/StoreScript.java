@@ -91,12 +91,15 @@ final class StoreScript {
         throw tooFine(limit, "permits x period");
       }
     }
-    // schedule indexes up to the horizon: t·r/p (< 2^53 needs r/p < 2), plus the capacity
-    if (r >= 2 * p || capacity >= EXACT - 2 * HORIZON) {
-      throw tooFine(limit, "the rate (at most 2 permits per µs) or the capacity");
+    // schedule indexes up to the horizon are t·r/p <= 2^52 when r <= p; capacities are < 2^40
+    if (r > p) {
+      throw tooFine(limit, "the rate (more than one permit per microsecond)");
     }
+    // as Rule.idleReset: the time the schedule takes to release capacity + one period's permits
     long idleMicros =
-        Math.addExact(Math.multiplyExact(capacity + permits, p) / Math.max(1, r), 2 * p);
+        greedy
+            ? Math.multiplyExact(capacity + r, p) / r + 1
+            : Math.multiplyExact((capacity + r + r - 1) / r, p);
     return List.of(
         "frontier",
         n,
