@@ -35,11 +35,20 @@ final class Schedule {
   }
 
   long index(long t) {
-    if (greedy) {
-      // floor(t·r/p) without overflow: (t div p)·r + ((t mod p)·r) div p; (t mod p)·r < p·r fits
-      return Math.floorDiv(t, period) * permits + Math.floorMod(t, period) * permits / period;
+    if (period == 1) { // a whole number of permits per nanosecond: no division at all
+      return t * permits;
     }
-    return Math.floorDiv(t, period) * permits;
+    long q = t / period; // one division for both quotient and remainder (64-bit idiv is slow)
+    long rem = t - q * period;
+    if (rem < 0) {
+      q--;
+      rem += period;
+    }
+    if (!greedy || permits == 1) {
+      return q * permits;
+    }
+    // floor(t·r/p) without overflow: (t div p)·r + ((t mod p)·r) div p; (t mod p)·r < p·r fits
+    return q * permits + rem * permits / period;
   }
 
   long timeOf(long m) {
