@@ -1,7 +1,6 @@
 package dev.headend.ratelimit;
 
 import dev.headend.ratelimit.Cell.RefCell;
-import java.time.Duration;
 import java.util.Arrays;
 
 /**
@@ -10,7 +9,7 @@ import java.util.Arrays;
  * copies the live part of the log (at most {@code limit} entries), which is the price of exactness
  * without a lock.
  */
-final class SlidingLogRule extends Rule {
+final class SlidingLogRule extends WindowedRule<SlidingLogRule.Log> {
   /**
    * Entries in time order: {@code times[i]} and the running total {@code sums[i]} of permits from
    * entry 0 to i.
@@ -41,29 +40,12 @@ final class SlidingLogRule extends Rule {
     }
   }
 
-  private final long limit;
-  private final long width;
-
   SlidingLogRule(long limit, long width) {
-    this.limit = limit;
-    this.width = width;
+    super(limit, width, 1);
   }
 
   @Override
-  Cell newCell() {
-    return new RefCell<Log>();
-  }
-
-  @Override
-  boolean tryAcquire(Cell cell, long permits, long now) {
-    return decide(cell, permits, now).allowed();
-  }
-
-  @Override
-  @SuppressWarnings("unchecked")
-  Decision decide(Cell cell, long permits, long now) {
-    checkPermits(permits);
-    RefCell<Log> c = (RefCell<Log>) cell;
+  Decision decide(RefCell<Log> c, long permits, long now) {
     long horizon = Arith.addSaturated(now, -width); // entries at or before it have left the window
     for (; ; ) {
       Log seen = c.get();
@@ -113,10 +95,5 @@ final class SlidingLogRule extends Rule {
     times[size - 1] = at;
     sums[size - 1] = before + permits; // when merging, before is that entry's own sum
     return new Log(times, sums);
-  }
-
-  @Override
-  Duration idleReset() {
-    return Duration.ofNanos(width);
   }
 }

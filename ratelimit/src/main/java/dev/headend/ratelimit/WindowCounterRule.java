@@ -1,40 +1,22 @@
 package dev.headend.ratelimit;
 
 import dev.headend.ratelimit.Cell.RefCell;
-import java.time.Duration;
 
 /**
  * Sliding window counter: counts per fixed window (aligned on the timeline's zero); a request is
  * granted while {@code prev·(W - e)/W + curr + n <= limit}, where {@code e} is the time elapsed in
  * the current window, compared exactly as {@code prev·(W - e) <= (limit - curr - n)·W}.
  */
-final class WindowCounterRule extends Rule {
+final class WindowCounterRule extends WindowedRule<WindowCounterRule.Counts> {
   /** Counts of window {@code window} and of the one before it. */
   record Counts(long window, long prev, long curr) {}
 
-  private final long limit;
-  private final long width;
-
   WindowCounterRule(long limit, long width) {
-    this.limit = limit;
-    this.width = width;
+    super(limit, width, 2);
   }
 
   @Override
-  Cell newCell() {
-    return new RefCell<Counts>();
-  }
-
-  @Override
-  boolean tryAcquire(Cell cell, long permits, long now) {
-    return decide(cell, permits, now).allowed();
-  }
-
-  @Override
-  @SuppressWarnings("unchecked")
-  Decision decide(Cell cell, long permits, long now) {
-    checkPermits(permits);
-    RefCell<Counts> c = (RefCell<Counts>) cell;
+  Decision decide(RefCell<Counts> c, long permits, long now) {
     long w = Math.floorDiv(now, width);
     for (; ; ) {
       Counts st = c.get();
@@ -108,10 +90,5 @@ final class WindowCounterRule extends Rule {
       return Arith.multiplySaturated(Arith.addSaturated(win, 2), width);
     }
     return prev > 0 ? Arith.multiplySaturated(Arith.addSaturated(win, 1), width) : Long.MIN_VALUE;
-  }
-
-  @Override
-  Duration idleReset() {
-    return Duration.ofNanos(Arith.multiplySaturated(width, 2));
   }
 }

@@ -84,7 +84,7 @@ final class StoreScript {
     long p = wholeMicros(period, limit);
     long r = permits;
     if (greedy) {
-      long g = gcd(r, p);
+      long g = java.math.BigInteger.valueOf(r).gcd(java.math.BigInteger.valueOf(p)).longValue();
       r /= g;
       p /= g;
       if (Math.multiplyHigh(r, p) != 0 || r * p >= EXACT) {
@@ -154,15 +154,6 @@ final class StoreScript {
   private static IllegalArgumentException tooFine(Limit limit, String what) {
     return new IllegalArgumentException(
         what + " of " + limit + " leaves the 2^53 range of Redis's Lua arithmetic");
-  }
-
-  private static long gcd(long a, long b) {
-    while (b != 0) {
-      long t = a % b;
-      a = b;
-      b = t;
-    }
-    return a;
   }
 
   /** The script's reply as a decision. */
