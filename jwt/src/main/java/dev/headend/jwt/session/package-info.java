@@ -1,0 +1,2 @@
+/** Access and refresh token pairs: rotation, reuse detection, revocation. */
+package dev.headend.jwt.session;
