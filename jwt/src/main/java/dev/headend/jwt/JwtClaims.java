@@ -122,6 +122,24 @@ public final class JwtClaims {
     return Instant.ofEpochSecond(secs, nanos);
   }
 
+  /** These claims as JSON text. */
+  public String toJson() {
+    return new String(Json.write(members), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Claims from JSON text this application wrote itself (with {@link #toJson()}), e.g. kept in a
+   * session store. Never use it on a token's payload: that is what {@link JwtVerifier} is for.
+   */
+  public static JwtClaims fromJson(String json) {
+    try {
+      return new JwtClaims(
+          Json.parseObject(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), 64, 100_000));
+    } catch (Json.JsonError e) {
+      throw new IllegalArgumentException("stored claims are not a JSON object: " + e.getMessage());
+    }
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof JwtClaims && ((JwtClaims) o).members.equals(members);
