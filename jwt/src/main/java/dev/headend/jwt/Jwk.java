@@ -77,6 +77,9 @@ public final class Jwk {
   private final PrivateKey privateKey;
   private final int keyBits;
 
+  /** The EC public key in Bouncy Castle's form, made on first verification. */
+  private volatile org.bouncycastle.crypto.params.ECPublicKeyParameters bcPublicKey;
+
   /** One initialised {@code Mac} per thread and HMAC algorithm, so verifying never re-keys. */
   private final ThreadLocal<Mac[]> macs;
 
@@ -475,6 +478,15 @@ public final class Jwk {
 
   PrivateKey privateKey() {
     return privateKey;
+  }
+
+  org.bouncycastle.crypto.params.ECPublicKeyParameters bcPublicKey(JwsAlgorithm a) {
+    org.bouncycastle.crypto.params.ECPublicKeyParameters p = bcPublicKey;
+    if (p == null) {
+      p = BcEcdsa.publicKey(a, (java.security.interfaces.ECPublicKey) publicKey);
+      bcPublicKey = p;
+    }
+    return p;
   }
 
   /** This thread's {@code Mac} for {@code a}, initialised with this key. */

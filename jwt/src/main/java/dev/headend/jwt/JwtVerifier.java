@@ -52,6 +52,7 @@ public final class JwtVerifier {
   private final int maxJsonDepth;
   private final int maxMembers;
   private final Predicate<String> revokedIds;
+  private volatile CheckedHeader lastHeader;
 
   private JwtVerifier(Builder b) {
     this.keys = b.keys;
@@ -92,16 +93,14 @@ public final class JwtVerifier {
       throw new JwtException(
           Reason.MALFORMED, "more than three parts (an encrypted JWE is not supported)");
     }
-    Map<String, Object> header =
-        Jws.parse("header", Jws.decode("header", token, 0, dot1), maxJsonDepth, maxMembers);
-    JwsAlgorithm alg = Jws.algorithm(header, algorithms);
-    Jws.checkCritical(header, criticalHeaders);
-    checkType(header);
-    Object kidValue = header.get("kid");
-    if (kidValue != null && !(kidValue instanceof String)) {
-      throw new JwtException(Reason.MALFORMED, "header \"kid\" must be a string");
+    CheckedHeader h = lastHeader;
+    if (h == null || h.encoded.length() != dot1 || !token.regionMatches(0, h.encoded, 0, dot1)) {
+      h = checkHeader(token.substring(0, dot1));
+      lastHeader = h;
     }
-    String kid = (String) kidValue;
+    Map<String, Object> header = h.members;
+    JwsAlgorithm alg = h.algorithm;
+    String kid = h.kid;
     byte[] signature = Jws.decode("signature", token, dot2 + 1, token.length());
 
     byte[] input = token.substring(0, dot2).getBytes(StandardCharsets.ISO_8859_1);
@@ -113,6 +112,37 @@ public final class JwtVerifier {
                 "payload", Jws.decode("payload", token, dot1 + 1, dot2), maxJsonDepth, maxMembers));
     validate(claims);
     return new Jwt(header, claims, alg, key);
+  }
+
+  /**
+   * A header that passed every check that depends on the header alone. Issuers send the same header
+   * on every token, so the last one is remembered and the checks are not repeated.
+   */
+  private static final class CheckedHeader {
+    final String encoded;
+    final Map<String, Object> members;
+    final JwsAlgorithm algorithm;
+    final String kid;
+
+    CheckedHeader(String encoded, Map<String, Object> members, JwsAlgorithm algorithm, String kid) {
+      this.encoded = encoded;
+      this.members = members;
+      this.algorithm = algorithm;
+      this.kid = kid;
+    }
+  }
+
+  private CheckedHeader checkHeader(String encoded) throws JwtException {
+    Map<String, Object> header =
+        Jws.parse("header", Jws.decode("header", encoded), maxJsonDepth, maxMembers);
+    JwsAlgorithm alg = Jws.algorithm(header, algorithms);
+    Jws.checkCritical(header, criticalHeaders);
+    checkType(header);
+    Object kid = header.get("kid");
+    if (kid != null && !(kid instanceof String)) {
+      throw new JwtException(Reason.MALFORMED, "header \"kid\" must be a string");
+    }
+    return new CheckedHeader(encoded, header, alg, (String) kid);
   }
 
   private Jwk verifySignature(JwsAlgorithm alg, String kid, byte[] input, byte[] sig)

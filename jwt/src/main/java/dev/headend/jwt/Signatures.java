@@ -53,10 +53,8 @@ final class Signatures {
           }
           break;
         case EC:
-          if (!ecdsaInRange((ECPublicKey) key.publicKey(), sig)) {
-            return false;
-          }
-          break;
+          return ecdsaInRange((ECPublicKey) key.publicKey(), sig)
+              && BcEcdsa.verify(a, key.bcPublicKey(a), input, length, sig);
         case OKP:
           if (sig.length != 64) {
             return false;
@@ -68,12 +66,7 @@ final class Signatures {
       Signature s = signature(a);
       s.initVerify(key.publicKey());
       s.update(input, 0, length);
-      if (s.verify(sig)) {
-        return true;
-      }
-      return a.family() == JwsAlgorithm.Family.EC
-          && EcdsaRecheck.applies((ECPublicKey) key.publicKey(), sig)
-          && EcdsaRecheck.verify(a, (ECPublicKey) key.publicKey(), input, length, sig);
+      return s.verify(sig);
     } catch (GeneralSecurityException | RuntimeException e) {
       // a signature the provider cannot even parse is a signature that does not verify
       return false;

@@ -1,0 +1,51 @@
+package dev.headend.jwt;
+
+import dev.headend.jwt.JwtException.Reason;
+import java.util.Map;
+
+/**
+ * A token decoded <em>without</em> checking its signature or claims: for choosing how to verify it
+ * (read {@code iss} to pick a tenant's {@link JwtVerifier}, {@code kid} for logging), never for
+ * trusting what it says. Decoding applies the verifier's default limits (8192 characters, depth 16,
+ * 256 members) and refuses duplicate members.
+ */
+public final class UnverifiedJwt {
+  private static final int MAX_LENGTH = 8192;
+  private static final int MAX_DEPTH = 16;
+  private static final int MAX_MEMBERS = 256;
+
+  private final Map<String, Object> header;
+  private final JwtClaims claims;
+
+  private UnverifiedJwt(Map<String, Object> header, JwtClaims claims) {
+    this.header = header;
+    this.claims = claims;
+  }
+
+  /** Decodes a compact JWS; throws for anything that is not one. */
+  public static UnverifiedJwt decode(String token) throws JwtException {
+    if (token.length() > MAX_LENGTH) {
+      throw new JwtException(Reason.TOO_LARGE, "token is " + token.length() + " characters");
+    }
+    int dot1 = token.indexOf('.');
+    int dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1);
+    if (dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) {
+      throw new JwtException(Reason.MALFORMED, "a compact JWS has three parts separated by '.'");
+    }
+    Map<String, Object> header =
+        Jws.parse("header", Jws.decode("header", token, 0, dot1), MAX_DEPTH, MAX_MEMBERS);
+    Map<String, Object> payload =
+        Jws.parse("payload", Jws.decode("payload", token, dot1 + 1, dot2), MAX_DEPTH, MAX_MEMBERS);
+    return new UnverifiedJwt(header, new JwtClaims(payload));
+  }
+
+  /** The header as the token states it. */
+  public Map<String, Object> header() {
+    return header;
+  }
+
+  /** The claims as the token states them; registered claims may have any JSON type. */
+  public JwtClaims claims() {
+    return claims;
+  }
+}
