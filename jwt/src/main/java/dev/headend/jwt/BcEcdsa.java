@@ -21,6 +21,18 @@ import org.bouncycastle.crypto.signers.ECDSASigner;
 final class BcEcdsa {
   private BcEcdsa() {}
 
+  /** Whether d·G is the point (x, y) on the JWK curve {@code crv}. */
+  static boolean isPublicPointOf(String crv, BigInteger d, BigInteger x, BigInteger y) {
+    X9ECParameters x9 = CustomNamedCurves.getByName(jcaName(crv));
+    org.bouncycastle.math.ec.ECPoint q = x9.getG().multiply(d).normalize();
+    return q.getAffineXCoord().toBigInteger().equals(x)
+        && q.getAffineYCoord().toBigInteger().equals(y);
+  }
+
+  private static String jcaName(String crv) {
+    return crv.equals("P-256") ? "secp256r1" : crv.equals("P-384") ? "secp384r1" : "secp521r1";
+  }
+
   /** The key in Bouncy Castle's form, on the curve's optimised implementation. */
   static ECPublicKeyParameters publicKey(JwsAlgorithm a, ECPublicKey key) {
     String name =

@@ -127,11 +127,11 @@ final class Json {
       String name;
       while ((name = p.nextFieldName()) != null) {
         count();
-        long at = offset(p);
         p.nextToken();
         Object value = value(depth);
         if (map.containsKey(name)) {
-          throw new JsonError(Problem.DUPLICATE, "member \"" + name + "\" appears twice", at);
+          throw new JsonError(
+              Problem.DUPLICATE, "member \"" + name + "\" appears twice", offset(p));
         }
         map.put(name, value);
       }

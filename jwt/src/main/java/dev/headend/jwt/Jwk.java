@@ -126,8 +126,17 @@ public final class Jwk {
               BigInteger dp = unsigned("dp", false);
               BigInteger dq = unsigned("dq", false);
               BigInteger qi = unsigned("qi", false);
+              boolean crt = p != null && q != null && dp != null && dq != null && qi != null;
+              if (crt && !p.multiply(q).equals(n)) {
+                throw new JwkException("RSA members \"p\" and \"q\" are not the factors of \"n\"");
+              }
+              // a private exponent must undo the public one: check (2^e)^d = 2 mod n
+              BigInteger two = BigInteger.TWO;
+              if (!two.modPow(e, n).modPow(d, n).equals(two.mod(n))) {
+                throw new JwkException("RSA member \"d\" does not belong to \"n\", \"e\"");
+              }
               priv =
-                  p != null && q != null && dp != null && dq != null && qi != null
+                  crt
                       ? f.generatePrivate(new RSAPrivateCrtKeySpec(n, e, d, p, q, dp, dq, qi))
                       : f.generatePrivate(new RSAPrivateKeySpec(n, d));
             }
@@ -154,6 +163,9 @@ public final class Jwk {
               if (dv.signum() == 0 || dv.compareTo(params.getOrder()) >= 0) {
                 throw new JwkException("EC member \"d\" is out of range");
               }
+              if (!BcEcdsa.isPublicPointOf(curve, dv, x, y)) {
+                throw new JwkException("EC member \"d\" does not belong to \"x\", \"y\"");
+              }
               priv = f.generatePrivate(new ECPrivateKeySpec(dv, params));
             }
             bits = params.getCurve().getField().getFieldSize();
@@ -170,6 +182,11 @@ public final class Jwk {
             pub = f.generatePublic(new EdECPublicKeySpec(NamedParameterSpec.ED25519, edPoint(x)));
             byte[] d = fixed("d", 32, false);
             if (d != null) {
+              byte[] derived = new byte[32];
+              org.bouncycastle.math.ec.rfc8032.Ed25519.generatePublicKey(d, 0, derived, 0);
+              if (!java.security.MessageDigest.isEqual(derived, x)) {
+                throw new JwkException("OKP member \"d\" does not belong to \"x\"");
+              }
               priv = f.generatePrivate(new EdECPrivateKeySpec(NamedParameterSpec.ED25519, d));
             }
             bits = 256;

@@ -103,8 +103,9 @@ public final class JwtVerifier {
     String kid = h.kid;
     byte[] signature = Jws.decode("signature", token, dot2 + 1, token.length());
 
-    byte[] input = token.substring(0, dot2).getBytes(StandardCharsets.ISO_8859_1);
-    Jwk key = verifySignature(alg, kid, input, signature);
+    // the signing input is the token up to the second dot: one copy of the whole token serves
+    byte[] input = token.getBytes(StandardCharsets.ISO_8859_1);
+    Jwk key = verifySignature(alg, kid, input, dot2, signature);
 
     JwtClaims claims =
         new JwtClaims(
@@ -145,8 +146,8 @@ public final class JwtVerifier {
     return new CheckedHeader(encoded, header, alg, (String) kid);
   }
 
-  private Jwk verifySignature(JwsAlgorithm alg, String kid, byte[] input, byte[] sig)
-      throws JwtException {
+  private Jwk verifySignature(
+      JwsAlgorithm alg, String kid, byte[] input, int inputLength, byte[] sig) throws JwtException {
     JwkSet set = keys.current();
     List<Jwk> candidates = candidates(set, alg, kid);
     if (candidates.isEmpty() && kid != null && set.byKeyId(kid).isEmpty()) {
@@ -163,7 +164,7 @@ public final class JwtVerifier {
                   : "no key with kid \"" + kid + "\"");
     }
     for (Jwk k : candidates) {
-      if (Signatures.verify(alg, k, input, input.length, sig)) {
+      if (Signatures.verify(alg, k, input, inputLength, sig)) {
         return k;
       }
     }

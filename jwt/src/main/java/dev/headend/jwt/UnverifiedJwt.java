@@ -14,6 +14,11 @@ public final class UnverifiedJwt {
   private static final int MAX_DEPTH = 16;
   private static final int MAX_MEMBERS = 256;
 
+  /** Tokens from one issuer share a header: the last one decoded is kept (maps are immutable). */
+  private static volatile Header lastHeader;
+
+  private record Header(String encoded, Map<String, Object> members) {}
+
   private final Map<String, Object> header;
   private final JwtClaims claims;
 
@@ -32,8 +37,15 @@ public final class UnverifiedJwt {
     if (dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) {
       throw new JwtException(Reason.MALFORMED, "a compact JWS has three parts separated by '.'");
     }
-    Map<String, Object> header =
-        Jws.parse("header", Jws.decode("header", token, 0, dot1), MAX_DEPTH, MAX_MEMBERS);
+    Header h = lastHeader;
+    if (h == null || h.encoded.length() != dot1 || !token.regionMatches(0, h.encoded, 0, dot1)) {
+      String encoded = token.substring(0, dot1);
+      h =
+          new Header(
+              encoded, Jws.parse("header", Jws.decode("header", encoded), MAX_DEPTH, MAX_MEMBERS));
+      lastHeader = h;
+    }
+    Map<String, Object> header = h.members;
     Map<String, Object> payload =
         Jws.parse("payload", Jws.decode("payload", token, dot1 + 1, dot2), MAX_DEPTH, MAX_MEMBERS);
     return new UnverifiedJwt(header, new JwtClaims(payload));

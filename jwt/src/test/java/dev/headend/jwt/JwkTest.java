@@ -60,6 +60,35 @@ class JwkTest {
   }
 
   @Test
+  void privatePartsMustMatchThePublicOnes() throws Exception {
+    for (JwsAlgorithm alg :
+        new JwsAlgorithm[] {
+          JwsAlgorithm.ES256, JwsAlgorithm.ES512, JwsAlgorithm.RS256, JwsAlgorithm.EdDSA
+        }) {
+      Jwk a = Jwk.generate(alg);
+      Jwk b = Jwk.generate(alg);
+      Map<String, Object> mixed = new LinkedHashMap<>(a.members());
+      for (String p : new String[] {"d", "p", "q", "dp", "dq", "qi"}) {
+        if (b.members().containsKey(p)) {
+          mixed.put(p, b.members().get(p));
+        }
+      }
+      JwkException e = assertThrows(JwkException.class, () -> Jwk.fromMembers(mixed), alg.name());
+      assertTrue(
+          e.getMessage().contains("does not belong") || e.getMessage().contains("factors"),
+          e.getMessage());
+      Map<String, Object> onlyD = new LinkedHashMap<>(a.members());
+      if (alg.family() == JwsAlgorithm.Family.RSA) {
+        for (String p : new String[] {"p", "q", "dp", "dq", "qi"}) {
+          onlyD.remove(p);
+        }
+        onlyD.put("d", b.members().get("d"));
+        assertThrows(JwkException.class, () -> Jwk.fromMembers(onlyD));
+      }
+    }
+  }
+
+  @Test
   void malformedMembersAreNamed() {
     assertTrue(
         assertThrows(JwkException.class, () -> Jwk.parse("{\"kty\":\"RSA\",\"e\":\"AQAB\"}"))

@@ -178,25 +178,25 @@ public class JwtBenchmark {
   private void checkAll() {
     try {
       Object[] results = {
-        headendHsVerify(),
-        headendEsVerify(),
-        headendRsVerify(),
-        nimbusHsVerify(),
-        nimbusEsVerify(),
-        nimbusRsVerify(),
-        jjwtHsVerify(),
-        jjwtEsVerify(),
-        jjwtRsVerify(),
-        auth0HsVerify(),
-        auth0EsVerify(),
-        auth0RsVerify(),
-        jose4jHsVerify(),
-        jose4jEsVerify(),
-        jose4jRsVerify(),
-        headendDecode(),
-        nimbusDecode(),
-        auth0Decode(),
-        jose4jDecode()
+        hsVerifyHeadend(),
+        esVerifyHeadend(),
+        rsVerifyHeadend(),
+        hsVerifyNimbus(),
+        esVerifyNimbus(),
+        rsVerifyNimbus(),
+        hsVerifyJjwt(),
+        esVerifyJjwt(),
+        rsVerifyJjwt(),
+        hsVerifyAuth0(),
+        esVerifyAuth0(),
+        rsVerifyAuth0(),
+        hsVerifyJose4j(),
+        esVerifyJose4j(),
+        rsVerifyJose4j(),
+        decodeHeadend(),
+        decodeNimbus(),
+        decodeAuth0(),
+        decodeJose4j()
       };
       for (Object r : results) {
         if (r == null) {
@@ -205,7 +205,7 @@ public class JwtBenchmark {
       }
       for (String t :
           new String[] {
-            headendHsSign(), nimbusHsSign(), jjwtHsSign(), auth0HsSign(), jose4jHsSign()
+            hsSignHeadend(), hsSignNimbus(), hsSignJjwt(), hsSignAuth0(), hsSignJose4j()
           }) {
         if (headendHs.verify(t).claims().subject().isEmpty()) {
           throw new IllegalStateException("signed token lost its subject");
@@ -233,81 +233,81 @@ public class JwtBenchmark {
   // ---- HS256 verify ----
 
   @Benchmark
-  public Jwt headendHsVerify() throws Exception {
+  public Jwt hsVerifyHeadend() throws Exception {
     return headendHs.verify(hsToken);
   }
 
   @Benchmark
-  public JWTClaimsSet nimbusHsVerify() throws Exception {
+  public JWTClaimsSet hsVerifyNimbus() throws Exception {
     return nimbusVerify(hsToken, nimbusHs);
   }
 
   @Benchmark
-  public Claims jjwtHsVerify() {
+  public Claims hsVerifyJjwt() {
     return jjwtHs.parseSignedClaims(hsToken).getPayload();
   }
 
   @Benchmark
-  public DecodedJWT auth0HsVerify() {
+  public DecodedJWT hsVerifyAuth0() {
     return auth0Hs.verify(hsToken);
   }
 
   @Benchmark
-  public Object jose4jHsVerify() throws Exception {
+  public Object hsVerifyJose4j() throws Exception {
     return jose4jHs.processToClaims(hsToken);
   }
 
   // ---- ES256 verify ----
 
   @Benchmark
-  public Jwt headendEsVerify() throws Exception {
+  public Jwt esVerifyHeadend() throws Exception {
     return headendEs.verify(esToken);
   }
 
   @Benchmark
-  public JWTClaimsSet nimbusEsVerify() throws Exception {
+  public JWTClaimsSet esVerifyNimbus() throws Exception {
     return nimbusVerify(esToken, nimbusEs);
   }
 
   @Benchmark
-  public Claims jjwtEsVerify() {
+  public Claims esVerifyJjwt() {
     return jjwtEs.parseSignedClaims(esToken).getPayload();
   }
 
   @Benchmark
-  public DecodedJWT auth0EsVerify() {
+  public DecodedJWT esVerifyAuth0() {
     return auth0Es.verify(esToken);
   }
 
   @Benchmark
-  public Object jose4jEsVerify() throws Exception {
+  public Object esVerifyJose4j() throws Exception {
     return jose4jEs.processToClaims(esToken);
   }
 
   // ---- RS256 verify ----
 
   @Benchmark
-  public Jwt headendRsVerify() throws Exception {
+  public Jwt rsVerifyHeadend() throws Exception {
     return headendRs.verify(rsToken);
   }
 
   @Benchmark
-  public JWTClaimsSet nimbusRsVerify() throws Exception {
+  public JWTClaimsSet rsVerifyNimbus() throws Exception {
     return nimbusVerify(rsToken, nimbusRs);
   }
 
   @Benchmark
-  public Claims jjwtRsVerify() {
+  public Claims rsVerifyJjwt() {
     return jjwtRs.parseSignedClaims(rsToken).getPayload();
   }
 
   @Benchmark
-  public DecodedJWT auth0RsVerify() {
+  public DecodedJWT rsVerifyAuth0() {
     return auth0Rs.verify(rsToken);
   }
 
   @Benchmark
-  public Object jose4jRsVerify() throws Exception {
+  public Object rsVerifyJose4j() throws Exception {
     return jose4jRs.processToClaims(rsToken);
   }
 
@@ -322,19 +322,19 @@ public class JwtBenchmark {
   // ---- HS256 sign ----
 
   @Benchmark
-  public String headendHsSign() {
+  public String hsSignHeadend() {
     return headendHsSigner.sign(claims);
   }
 
   @Benchmark
-  public String nimbusHsSign() throws Exception {
+  public String hsSignNimbus() throws Exception {
     SignedJWT jwt = new SignedJWT(nimbusHsHeader, nimbusClaims);
     jwt.sign(nimbusHsSigner);
     return jwt.serialize();
   }
 
   @Benchmark
-  public String jjwtHsSign() {
+  public String hsSignJjwt() {
     return Jwts.builder()
         .header()
         .type("JWT")
@@ -345,12 +345,12 @@ public class JwtBenchmark {
   }
 
   @Benchmark
-  public String auth0HsSign() {
+  public String hsSignAuth0() {
     return JWT.create().withPayload(claims.asMap()).sign(auth0HsAlg);
   }
 
   @Benchmark
-  public String jose4jHsSign() throws Exception {
+  public String hsSignJose4j() throws Exception {
     JsonWebSignature jws = new JsonWebSignature();
     jws.setPayload(claims.toJson());
     jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
@@ -362,22 +362,22 @@ public class JwtBenchmark {
   // ---- decode without verifying ----
 
   @Benchmark
-  public UnverifiedJwt headendDecode() throws Exception {
+  public UnverifiedJwt decodeHeadend() throws Exception {
     return UnverifiedJwt.decode(hsToken);
   }
 
   @Benchmark
-  public JWTClaimsSet nimbusDecode() throws Exception {
+  public JWTClaimsSet decodeNimbus() throws Exception {
     return SignedJWT.parse(hsToken).getJWTClaimsSet();
   }
 
   @Benchmark
-  public DecodedJWT auth0Decode() {
+  public DecodedJWT decodeAuth0() {
     return JWT.decode(hsToken);
   }
 
   @Benchmark
-  public Object jose4jDecode() throws Exception {
+  public Object decodeJose4j() throws Exception {
     return jose4jDecode.processToClaims(hsToken);
   }
 }
