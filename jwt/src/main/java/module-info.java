@@ -13,5 +13,6 @@ module dev.headend.jwt {
   requires static transitive redis.clients.jedis;
 
   exports dev.headend.jwt;
-// exports dev.headend.jwt.session;
+  exports dev.headend.jwt.session;
+  exports dev.headend.jwt.session.redis;
 }

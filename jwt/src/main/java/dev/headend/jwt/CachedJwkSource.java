@@ -156,7 +156,16 @@ public final class CachedJwkSource implements JwkSource {
   }
 
   private Snapshot fetchUnderLock(Snapshot seen, boolean force) {
-    fetchLock.lock();
+    // while another caller's fetch is in flight (it may hang), a set still in its stale window is
+    // served rather than waited for; only callers with nothing usable queue behind the fetch
+    if (seen != null
+        && clock.instant().isBefore(seen.fetchedAt.plus(timeToLive).plus(staleIfError))) {
+      if (!fetchLock.tryLock()) {
+        return seen;
+      }
+    } else {
+      fetchLock.lock();
+    }
     try {
       Snapshot s = snapshot;
       Instant now = clock.instant();
@@ -178,7 +187,7 @@ public final class CachedJwkSource implements JwkSource {
         lastFailure = null;
         return fresh;
       } catch (Exception e) {
-        lastFailure = now;
+        lastFailure = clock.instant();
         lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
         return s;
       }

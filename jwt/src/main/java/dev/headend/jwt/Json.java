@@ -69,6 +69,13 @@ final class Json {
     if (first == data.length || data[first] != '{') {
       throw new JsonError(Problem.MALFORMED, "not a JSON object", first);
     }
+    // JSON here is UTF-8 (RFC 7519 §7.2, RFC 8259 §8.1). A raw NUL is never legal JSON, and
+    // refusing it stops the parser from guessing UTF-16 or UTF-32 from the zero bytes.
+    for (int i = first; i < data.length; i++) {
+      if (data[i] == 0) {
+        throw new JsonError(Problem.MALFORMED, "NUL byte (JSON must be UTF-8)", i);
+      }
+    }
     try (JsonParser p = FACTORY.createParser(data)) {
       p.nextToken();
       Reader r = new Reader(p, maxDepth, maxMembers);

@@ -62,6 +62,12 @@ public final class Jwk {
 
   static final int MAX_MEMBERS = 256;
 
+  /** Largest RSA modulus accepted: bigger keys only cost verifiers time. */
+  static final int MAX_RSA_BITS = 16384;
+
+  private static final BigInteger ED25519_P =
+      BigInteger.TWO.pow(255).subtract(BigInteger.valueOf(19));
+
   private static final String[] EC_CURVES = {"P-256", "P-384", "P-521"};
   private static final String[] EC_JCA = {"secp256r1", "secp384r1", "secp521r1"};
 
@@ -114,8 +120,12 @@ public final class Jwk {
             }
             BigInteger n = unsigned("n", true);
             BigInteger e = unsigned("e", true);
-            if (n.signum() <= 0 || e.signum() <= 0 || !n.testBit(0)) {
+            if (n.signum() <= 0 || e.signum() <= 0 || !n.testBit(0) || e.compareTo(n) >= 0) {
               throw new JwkException("RSA members \"n\" and \"e\" do not describe a key");
+            }
+            if (n.bitLength() > MAX_RSA_BITS) {
+              throw new JwkException(
+                  "RSA modulus of " + n.bitLength() + " bits; the limit is " + MAX_RSA_BITS);
             }
             KeyFactory f = KeyFactory.getInstance("RSA");
             pub = f.generatePublic(new RSAPublicKeySpec(n, e));
@@ -126,6 +136,11 @@ public final class Jwk {
               BigInteger dp = unsigned("dp", false);
               BigInteger dq = unsigned("dq", false);
               BigInteger qi = unsigned("qi", false);
+              for (BigInteger v : new BigInteger[] {d, p, q, dp, dq, qi}) {
+                if (v != null && v.compareTo(n) >= 0) {
+                  throw new JwkException("RSA private members must be smaller than \"n\"");
+                }
+              }
               boolean crt = p != null && q != null && dp != null && dq != null && qi != null;
               if (crt && !p.multiply(q).equals(n)) {
                 throw new JwkException("RSA members \"p\" and \"q\" are not the factors of \"n\"");
@@ -632,6 +647,10 @@ public final class Jwk {
 
   private BigInteger unsigned(String name, boolean required) throws JwkException {
     byte[] b = bytes(name, required);
+    if (b != null && b.length > 1 && b[0] == 0) {
+      // RFC 7518 §2 Base64urlUInt: the minimum number of octets, so one key has one thumbprint
+      throw new JwkException("member \"" + name + "\" has a leading zero octet");
+    }
     return b == null ? null : new BigInteger(1, b);
   }
 
@@ -665,14 +684,19 @@ public final class Jwk {
   }
 
   /** RFC 8032 §5.1.3 encoding: little-endian y with x's parity in the top bit. */
-  private static EdECPoint edPoint(byte[] x) {
+  private static EdECPoint edPoint(byte[] x) throws JwkException {
     byte[] be = new byte[32];
     for (int i = 0; i < 32; i++) {
       be[i] = x[31 - i];
     }
     boolean xOdd = (be[0] & 0x80) != 0;
     be[0] &= 0x7f;
-    return new EdECPoint(xOdd, new BigInteger(1, be));
+    BigInteger y = new BigInteger(1, be);
+    if (y.compareTo(ED25519_P) >= 0) {
+      // RFC 8032 §5.1.3: a non-canonical y would give the same key a second encoding
+      throw new JwkException("OKP member \"x\" is not a canonical Ed25519 point encoding");
+    }
+    return new EdECPoint(xOdd, y);
   }
 
   static byte[] fixedBytes(BigInteger v, int size) {

@@ -25,6 +25,8 @@ public final class Jws {
 
   private static final int MAX_MEMBERS = 1024;
 
+  private static final int MAX_SIGNATURES = 16;
+
   private Jws() {}
 
   /**
@@ -87,6 +89,10 @@ public final class Jws {
         throw new JwtException(
             Reason.MALFORMED, "general JWS JSON needs a \"signatures\" array and no \"signature\"");
       }
+      if (((List<?>) root.get("signatures")).size() > MAX_SIGNATURES) {
+        throw new JwtException(
+            Reason.TOO_LARGE, "more than " + MAX_SIGNATURES + " signatures in one JWS");
+      }
       for (Object o : (List<?>) root.get("signatures")) {
         signatures.add(object(o, "signatures[]"));
       }
@@ -112,7 +118,10 @@ public final class Jws {
             key,
             alg);
       } catch (JwtException e) {
-        if (e.reason() != Reason.UNKNOWN_KEY && e.reason() != Reason.BAD_SIGNATURE) {
+        // RFC 7515 §7.2.1: a signature this party cannot use does not spoil the others
+        if (e.reason() == Reason.MALFORMED
+            || e.reason() == Reason.TOO_LARGE
+            || e.reason() == Reason.DUPLICATE_MEMBER) {
           throw e;
         }
         last = e;

@@ -50,9 +50,13 @@ public final class JwtClaims {
       return List.of((String) v);
     }
     if (v instanceof List) {
-      @SuppressWarnings("unchecked")
-      List<String> l = (List<String>) v;
-      return l;
+      List<String> l = new java.util.ArrayList<>();
+      for (Object o : (List<?>) v) {
+        if (o instanceof String) {
+          l.add((String) o);
+        }
+      }
+      return java.util.Collections.unmodifiableList(l);
     }
     return List.of();
   }

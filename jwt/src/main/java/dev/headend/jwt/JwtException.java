@@ -48,8 +48,10 @@ public final class JwtException extends Exception {
     WRONG_ISSUER,
     /** {@code aud} contains none of the accepted audiences. */
     WRONG_AUDIENCE,
-    /** The token's {@code jti} has been revoked. */
-    REVOKED
+    /** The token's {@code jti} or its session ({@code sid}) has been revoked. */
+    REVOKED,
+    /** A revocation check configured on the verifier failed (e.g. its store is unreachable). */
+    REVOCATION_UNAVAILABLE
   }
 
   private final Reason reason;

@@ -52,6 +52,8 @@ public final class JwtVerifier {
   private final int maxJsonDepth;
   private final int maxMembers;
   private final Predicate<String> revokedIds;
+  private final Predicate<String> revokedSessions;
+  private final boolean ignoreAudience;
   private volatile CheckedHeader lastHeader;
 
   private JwtVerifier(Builder b) {
@@ -69,6 +71,8 @@ public final class JwtVerifier {
     this.maxJsonDepth = b.maxJsonDepth;
     this.maxMembers = b.maxMembers;
     this.revokedIds = b.revokedIds;
+    this.revokedSessions = b.revokedSessions;
+    this.ignoreAudience = b.ignoreAudience;
   }
 
   /** A builder verifying with the keys of {@code keys} (a {@link JwkSet} or a remote source). */
@@ -205,10 +209,14 @@ public final class JwtVerifier {
         Reason.WRONG_TYPE, (t == null ? "no \"typ\"" : "\"typ\" " + typ) + "; expected " + types);
   }
 
-  /** RFC 7515 §4.1.9: compare case-insensitively, "application/" may be left out. */
+  /**
+   * RFC 7515 §4.1.9: compare case-insensitively; "application/" may be left out when no other '/'
+   * follows.
+   */
   static String mediaType(String typ) {
     String t = typ.toLowerCase(Locale.ROOT);
-    return t.startsWith("application/") ? t.substring("application/".length()) : t;
+    String rest = t.startsWith("application/") ? t.substring("application/".length()) : t;
+    return rest.indexOf('/') < 0 ? rest : t;
   }
 
   private void validate(JwtClaims c) throws JwtException {
@@ -260,11 +268,32 @@ public final class JwtVerifier {
       throw new JwtException(
           Reason.WRONG_AUDIENCE, "audience " + c.audience() + " has none of " + audiences);
     }
-    if (revokedIds != null) {
-      String jti = c.id().orElse(null);
-      if (jti != null && revokedIds.test(jti)) {
-        throw new JwtException(Reason.REVOKED, "token id " + jti + " is revoked");
-      }
+    if (audiences.isEmpty() && !ignoreAudience && aud != null) {
+      // RFC 7519 §4.1.3: a recipient not named in a present aud must refuse the token
+      throw new JwtException(
+          Reason.WRONG_AUDIENCE,
+          "token is for " + c.audience() + " and this verifier names no audience");
+    }
+    revocation(revokedIds, c.id().orElse(null), "token id");
+    Object sid = m.get("sid");
+    revocation(revokedSessions, sid instanceof String ? (String) sid : null, "session");
+  }
+
+  private static void revocation(Predicate<String> revoked, String id, String what)
+      throws JwtException {
+    if (revoked == null || id == null) {
+      return;
+    }
+    boolean yes;
+    try {
+      yes = revoked.test(id);
+    } catch (RuntimeException e) {
+      throw new JwtException(
+          Reason.REVOCATION_UNAVAILABLE,
+          "cannot check whether " + what + " " + id + " is revoked: " + e);
+    }
+    if (yes) {
+      throw new JwtException(Reason.REVOKED, what + " " + id + " is revoked");
     }
   }
 
@@ -296,6 +325,8 @@ public final class JwtVerifier {
     private int maxJsonDepth = 16;
     private int maxMembers = 256;
     private Predicate<String> revokedIds;
+    private Predicate<String> revokedSessions;
+    private boolean ignoreAudience;
 
     private Builder(JwkSource keys) {
       this.keys = Objects.requireNonNull(keys, "keys");
@@ -378,6 +409,21 @@ public final class JwtVerifier {
     /** Refuse tokens whose {@code jti} this predicate reports as revoked. */
     public Builder revokedIds(Predicate<String> revoked) {
       this.revokedIds = Objects.requireNonNull(revoked);
+      return this;
+    }
+
+    /** Refuse tokens whose {@code sid} (session id) this predicate reports as revoked. */
+    public Builder revokedSessions(Predicate<String> revoked) {
+      this.revokedSessions = Objects.requireNonNull(revoked);
+      return this;
+    }
+
+    /**
+     * Accept tokens with any {@code aud} when no {@link #audience} is configured. Without this, a
+     * verifier that names no audience refuses tokens that carry one (RFC 7519 §4.1.3).
+     */
+    public Builder ignoreAudience() {
+      this.ignoreAudience = true;
       return this;
     }
 

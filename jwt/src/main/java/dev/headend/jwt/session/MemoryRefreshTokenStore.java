@@ -99,6 +99,17 @@ public final class MemoryRefreshTokenStore implements RefreshTokenStore {
   }
 
   @Override
+  public boolean isSessionRevoked(String sessionId) {
+    SessionState state = sessions.get(sessionId);
+    if (state == null) {
+      return false;
+    }
+    synchronized (state) {
+      return state.revoked;
+    }
+  }
+
+  @Override
   public void denyAccessToken(String jti, Instant until) {
     deniedIds.merge(jti, until, (a, b) -> a.isAfter(b) ? a : b);
     wrote();

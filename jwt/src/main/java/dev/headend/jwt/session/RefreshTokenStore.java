@@ -26,6 +26,9 @@ public interface RefreshTokenStore {
   /** Revokes a session by id; unknown ids are ignored. */
   void revokeSession(String sessionId);
 
+  /** Whether the session has been revoked (unknown sessions count as not revoked). */
+  boolean isSessionRevoked(String sessionId);
+
   /** Denies access token {@code jti} until {@code until} (its {@code exp}). */
   void denyAccessToken(String jti, Instant until);
 

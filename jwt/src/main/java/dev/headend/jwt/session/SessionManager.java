@@ -41,6 +41,9 @@ import java.util.function.Predicate;
  * }</pre>
  */
 public final class SessionManager {
+  private static final List<String> OWNED_CLAIMS =
+      List.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "sid");
+
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
   private final JwtSigner signer;
@@ -70,9 +73,17 @@ public final class SessionManager {
     return new Builder(signer, store);
   }
 
-  /** Starts a session for {@code subject}; {@code claims} go into every access token of it. */
+  /**
+   * Starts a session for {@code subject}; {@code claims} go into every access token of it. They may
+   * not set the claims this manager owns ({@code iss sub aud exp nbf iat jti sid}).
+   */
   public TokenPair issue(String subject, Map<String, ?> claims) {
     Objects.requireNonNull(subject, "subject");
+    for (String owned : OWNED_CLAIMS) {
+      if (claims.containsKey(owned)) {
+        throw new IllegalArgumentException("claim \"" + owned + "\" is set by the session manager");
+      }
+    }
     Instant now = clock.instant();
     String extra = JwtClaims.builder().claims(claims).build().toJson();
     Session session = new Session(randomId(16), subject, extra, now.plus(sessionLifetime));
@@ -118,6 +129,14 @@ public final class SessionManager {
     Instant exp =
         accessToken.claims().expiresAt().orElse(clock.instant().plus(accessTokenLifetime));
     store.denyAccessToken(jti, exp);
+  }
+
+  /**
+   * Revoked sessions as a predicate, for {@code JwtVerifier.Builder.revokedSessions}: refuses a
+   * revoked session's access tokens before they expire, at the cost of a store lookup per token.
+   */
+  public Predicate<String> revokedSessionIds() {
+    return store::isSessionRevoked;
   }
 
   /** The denylist as a predicate, for {@code JwtVerifier.Builder.revokedIds}. */

@@ -59,6 +59,7 @@ abstract class SessionManagerContract {
             .audience("api")
             .clock(clock)
             .revokedIds(sessions.revokedAccessTokenIds())
+            .revokedSessions(sessions.revokedSessionIds())
             .build();
   }
 
@@ -104,6 +105,18 @@ abstract class SessionManagerContract {
     // other sessions of the same user are untouched
     TokenPair other = sessions.issue("alice", Map.of());
     sessions.refresh(other.refreshToken());
+  }
+
+  @Test
+  void aRevokedSessionsAccessTokensAreRefusedAtOnce() throws Exception {
+    TokenPair p1 = sessions.issue("alice", Map.of());
+    TokenPair p2 = sessions.refresh(p1.refreshToken());
+    verifier.verify(p2.accessToken());
+    refused(() -> sessions.refresh(p1.refreshToken())); // reuse: the family is revoked
+    JwtException e = assertThrows(JwtException.class, () -> verifier.verify(p2.accessToken()));
+    assertEquals(JwtException.Reason.REVOKED, e.reason());
+    assertThrows(
+        IllegalArgumentException.class, () -> sessions.issue("bob", Map.of("sub", "root")));
   }
 
   @Test

@@ -32,6 +32,9 @@ import redis.clients.jedis.params.SetParams;
 public final class RedisRefreshTokenStore implements RefreshTokenStore {
   private static final String SCRIPT = loadScript();
 
+  /** Year 9999: later expiries (a saturated {@code exp}) are clamped. */
+  private static final long MAX_EPOCH_SECOND = 253_402_300_799L;
+
   private final UnifiedJedis redis;
   private final String prefix;
   private volatile String sha;
@@ -92,9 +95,23 @@ public final class RedisRefreshTokenStore implements RefreshTokenStore {
   }
 
   @Override
+  public boolean isSessionRevoked(String sessionId) {
+    try {
+      return "1".equals(redis.hget(prefix + "s:" + sessionId, "revoked"));
+    } catch (JedisException e) {
+      throw new SessionStoreException("Redis: cannot check session: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Denials expire by Redis's clock at {@code until}; {@link #isAccessTokenDenied} therefore
+   * ignores its {@code now}.
+   */
+  @Override
   public void denyAccessToken(String jti, Instant until) {
     try {
-      redis.set(prefix + "j:" + jti, "1", SetParams.setParams().pxAt(until.toEpochMilli()));
+      long at = Math.min(until.getEpochSecond(), MAX_EPOCH_SECOND) * 1000;
+      redis.set(prefix + "j:" + jti, "1", SetParams.setParams().pxAt(at));
     } catch (JedisException e) {
       throw new SessionStoreException("Redis: cannot deny access token: " + e.getMessage(), e);
     }
