@@ -51,7 +51,7 @@ import java.util.function.BiFunction;
  * @param <K> key type
  * @param <V> value type
  */
-public final class ManagedCache<K, V> {
+public final class ManagedCache<K, V> implements AutoCloseable {
   private final Cache<K, Entry<V>> cache;
   private final CacheLoader<? super K, ? extends V> loader;
   private final BiFunction<? super K, ? super V, Duration> ttl;
@@ -62,6 +62,8 @@ public final class ManagedCache<K, V> {
   private final BiFunction<? super K, ? super V, Set<String>> tagger;
   private final Ticker ticker;
   private final Executor executor;
+  private final CacheWriter<K, V> writeThrough;
+  private final WriteBehind<K, V> writeBehind;
 
   /** Bumped by every tag invalidation; an entry remembers its value at load start. */
   private final AtomicLong tagEpoch = new AtomicLong();
@@ -89,6 +91,9 @@ public final class ManagedCache<K, V> {
     this.tagger = b.tagger;
     this.ticker = b.ticker;
     this.executor = b.executor;
+    this.writeThrough = b.writeThrough;
+    this.writeBehind =
+        b.behindWriter == null ? null : new WriteBehind<>(b.behindWriter, b.behindPolicy);
     Caffeine<Object, Object> c =
         Caffeine.newBuilder()
             .ticker(ticker)
@@ -162,6 +167,69 @@ public final class ManagedCache<K, V> {
     }
   }
 
+  /**
+   * Writes {@code value} for {@code key} through the configured writer. Write-through: the source
+   * is written first and the cache only if that succeeds (a failure throws and leaves the cache as
+   * it was). Write-behind: the change is queued and cached at once. Either way, concurrent writes
+   * and loads of one key are serialised, so cache and source agree on the last write.
+   *
+   * @throws CacheWriteException if the source write fails (write-through) or the queue has no room
+   *     (write-behind)
+   * @throws IllegalStateException if the cache has no writer
+   */
+  public void write(K key, V value) {
+    Objects.requireNonNull(value, "value (use delete)");
+    change(key, value);
+  }
+
+  /** Deletes {@code key} from the source (through or behind, as {@link #write}) and the cache. */
+  public void delete(K key) {
+    change(key, null);
+  }
+
+  private void change(K key, V value) {
+    if (writeThrough == null && writeBehind == null) {
+      throw new IllegalStateException("no writer configured: use put/invalidate for cache-aside");
+    }
+    cache
+        .asMap()
+        .compute(
+            key,
+            (k, cur) -> {
+              if (writeBehind != null) {
+                writeBehind.enqueue(k, value);
+              } else {
+                try {
+                  if (value == null) {
+                    writeThrough.delete(k);
+                  } else {
+                    writeThrough.write(k, value);
+                  }
+                } catch (Exception e) {
+                  throw new CacheWriteException("writing " + k + " to the source failed: " + e, e);
+                }
+              }
+              return value == null ? null : entry(k, value, tagEpoch.get());
+            });
+    if (value != null) {
+      wrote();
+    }
+  }
+
+  /** Flushes write-behind changes (waiting up to 30 s) and stops the flusher. */
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(30));
+  }
+
+  /**
+   * Flushes write-behind changes, retrying failures until {@code timeout}; returns how many changes
+   * were lost (given up, or still unwritten at the deadline). Zero without write-behind.
+   */
+  public long close(Duration timeout) {
+    return writeBehind == null ? 0 : writeBehind.close(timeout);
+  }
+
   /** Drops {@code key}. */
   public void invalidate(K key) {
     cache.invalidate(key);
@@ -192,7 +260,7 @@ public final class ManagedCache<K, V> {
         Duration.ofNanos(loadNanos.sum()),
         refreshes.sum(),
         evictions.sum(),
-        0);
+        writeBehind == null ? 0 : writeBehind.backlog());
   }
 
   private boolean usable(Entry<V> e, long now) {
@@ -214,6 +282,13 @@ public final class ManagedCache<K, V> {
 
   private Entry<V> load(K key) {
     long epoch = tagEpoch.get(); // before the read: an invalidation after this marks the result
+    if (writeBehind != null) {
+      // a change not yet written is newer than anything the source holds
+      java.util.Optional<java.util.Optional<V>> queued = writeBehind.latest(key);
+      if (queued.isPresent()) {
+        return entry(key, queued.get().orElse(null), epoch);
+      }
+    }
     long start = ticker.read();
     V value;
     try {
@@ -328,6 +403,9 @@ public final class ManagedCache<K, V> {
     private BiFunction<? super K, ? super V, Set<String>> tagger;
     private Ticker ticker = Ticker.systemTicker();
     private Executor executor = ForkJoinPool.commonPool();
+    private CacheWriter<K, V> writeThrough;
+    private CacheWriter<K, V> behindWriter;
+    private WriteBehindPolicy behindPolicy;
 
     private Builder(CacheLoader<? super K, ? extends V> loader) {
       this.loader = loader;
@@ -395,6 +473,24 @@ public final class ManagedCache<K, V> {
     /** The tags of each value, for {@link ManagedCache#invalidateTag}. */
     public Builder<K, V> tags(BiFunction<? super K, ? super V, Set<String>> tagger) {
       this.tagger = Objects.requireNonNull(tagger);
+      return this;
+    }
+
+    /** {@link ManagedCache#write} writes the source first, then the cache. */
+    public Builder<K, V> writeThrough(CacheWriter<K, V> writer) {
+      this.writeThrough = Objects.requireNonNull(writer);
+      this.behindWriter = null;
+      return this;
+    }
+
+    /**
+     * {@link ManagedCache#write} updates the cache at once and queues the source write, as {@code
+     * policy} says (which also states the data-loss window).
+     */
+    public Builder<K, V> writeBehind(CacheWriter<K, V> writer, WriteBehindPolicy policy) {
+      this.behindWriter = Objects.requireNonNull(writer);
+      this.behindPolicy = Objects.requireNonNull(policy);
+      this.writeThrough = null;
       return this;
     }
 
