@@ -289,19 +289,29 @@ public final class ManagedCache<K, V> implements AutoCloseable {
         return entry(key, queued.get().orElse(null), epoch);
       }
     }
-    long start = ticker.read();
     V value;
     try {
-      value = loader.load(key);
+      value = timedLoad(key);
     } catch (Exception e) {
-      loadFailures.increment();
-      loadNanos.add(ticker.read() - start);
       throw new CacheLoadException(key, e);
     }
-    loadNanos.add(ticker.read() - start);
-    loads.increment();
     wrote();
     return entry(key, value, epoch);
+  }
+
+  /** Calls the loader, counting the load, its failure and its time. */
+  private V timedLoad(K key) throws Exception {
+    long start = ticker.read();
+    try {
+      V value = loader.load(key);
+      loads.increment();
+      return value;
+    } catch (Exception e) {
+      loadFailures.increment();
+      throw e;
+    } finally {
+      loadNanos.add(ticker.read() - start);
+    }
   }
 
   /** The entry for a loaded or put value; a zero TTL means it is returned but not kept. */
@@ -334,18 +344,13 @@ public final class ManagedCache<K, V> implements AutoCloseable {
     executor.execute(
         () -> {
           long epoch = tagEpoch.get();
-          long start = ticker.read();
           V value;
           try {
-            value = loader.load(key);
+            value = timedLoad(key);
           } catch (Exception e) {
-            loadFailures.increment();
-            loadNanos.add(ticker.read() - start);
             old.releaseRefresh(ticker.read() + refreshRetryNanos);
             return;
           }
-          loadNanos.add(ticker.read() - start);
-          loads.increment();
           refreshes.increment();
           Entry<V> fresh = entry(key, value, epoch);
           if (fresh.ttlNanos <= 0) {

@@ -200,6 +200,20 @@ public final class Jws {
 
   // ---- shared with JwtVerifier --------------------------------------------------------------
 
+  /** The positions of a compact JWS's two dots; refuses any other number of parts. */
+  static int[] compactDots(String token) throws JwtException {
+    int dot1 = token.indexOf('.');
+    int dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1);
+    if (dot2 < 0) {
+      throw new JwtException(Reason.MALFORMED, "a compact JWS has three parts separated by '.'");
+    }
+    if (token.indexOf('.', dot2 + 1) >= 0) {
+      throw new JwtException(
+          Reason.MALFORMED, "more than three parts (an encrypted JWE is not supported)");
+    }
+    return new int[] {dot1, dot2};
+  }
+
   /** The header's algorithm; refuses none, unknown names and (if given) ones not in allowed. */
   static JwsAlgorithm algorithm(Map<String, Object> header, Set<JwsAlgorithm> allowed)
       throws JwtException {

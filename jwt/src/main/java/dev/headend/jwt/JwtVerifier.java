@@ -88,15 +88,9 @@ public final class JwtVerifier {
           Reason.TOO_LARGE,
           "token is " + token.length() + " characters, the limit is " + maxTokenLength);
     }
-    int dot1 = token.indexOf('.');
-    int dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1);
-    if (dot2 < 0) {
-      throw new JwtException(Reason.MALFORMED, "a compact JWS has three parts separated by '.'");
-    }
-    if (token.indexOf('.', dot2 + 1) >= 0) {
-      throw new JwtException(
-          Reason.MALFORMED, "more than three parts (an encrypted JWE is not supported)");
-    }
+    int[] dots = Jws.compactDots(token);
+    int dot1 = dots[0];
+    int dot2 = dots[1];
     CheckedHeader h = lastHeader;
     if (h == null || h.encoded.length() != dot1 || !token.regionMatches(0, h.encoded, 0, dot1)) {
       h = checkHeader(token.substring(0, dot1));

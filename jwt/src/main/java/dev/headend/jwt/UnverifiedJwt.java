@@ -32,11 +32,9 @@ public final class UnverifiedJwt {
     if (token.length() > MAX_LENGTH) {
       throw new JwtException(Reason.TOO_LARGE, "token is " + token.length() + " characters");
     }
-    int dot1 = token.indexOf('.');
-    int dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1);
-    if (dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) {
-      throw new JwtException(Reason.MALFORMED, "a compact JWS has three parts separated by '.'");
-    }
+    int[] dots = Jws.compactDots(token);
+    int dot1 = dots[0];
+    int dot2 = dots[1];
     Header h = lastHeader;
     if (h == null || h.encoded.length() != dot1 || !token.regionMatches(0, h.encoded, 0, dot1)) {
       String encoded = token.substring(0, dot1);

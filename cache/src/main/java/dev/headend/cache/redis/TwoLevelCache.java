@@ -87,7 +87,7 @@ public final class TwoLevelCache<V> implements AutoCloseable {
   /** Stores {@code value} in Redis and tells every node to drop its local copy. */
   public void put(String key, V value) {
     try {
-      redis.set(prefix + key, encode.apply(value), SetParams.setParams().px(redisTtl.toMillis()));
+      store(key, value);
       redis.publish(channel, key);
     } catch (JedisException e) {
       throw new IllegalStateException("Redis: cannot store " + key + ": " + e.getMessage(), e);
@@ -126,9 +126,13 @@ public final class TwoLevelCache<V> implements AutoCloseable {
     }
     V value = source.load(key);
     if (value != null) {
-      redis.set(prefix + key, encode.apply(value), SetParams.setParams().px(redisTtl.toMillis()));
+      store(key, value);
     }
     return value;
+  }
+
+  private void store(String key, V value) {
+    redis.set(prefix + key, encode.apply(value), SetParams.setParams().px(redisTtl.toMillis()));
   }
 
   private void listen() {
