@@ -282,21 +282,28 @@ public final class ManagedCache<K, V> implements AutoCloseable {
 
   private Entry<V> load(K key) {
     long epoch = tagEpoch.get(); // before the read: an invalidation after this marks the result
-    if (writeBehind != null) {
-      // a change not yet written is newer than anything the source holds
-      java.util.Optional<java.util.Optional<V>> queued = writeBehind.latest(key);
-      if (queued.isPresent()) {
-        return entry(key, queued.get().orElse(null), epoch);
-      }
-    }
     V value;
     try {
-      value = timedLoad(key);
+      value = sourceValue(key);
     } catch (Exception e) {
       throw new CacheLoadException(key, e);
     }
     wrote();
     return entry(key, value, epoch);
+  }
+
+  /**
+   * The value the source holds for {@code key}, as loads and refreshes both see it: a write-behind
+   * change not yet written is newer than anything the source holds, so it wins over the loader.
+   */
+  private V sourceValue(K key) throws Exception {
+    if (writeBehind != null) {
+      java.util.Optional<java.util.Optional<V>> queued = writeBehind.latest(key);
+      if (queued.isPresent()) {
+        return queued.get().orElse(null);
+      }
+    }
+    return timedLoad(key);
   }
 
   /** Calls the loader, counting the load, its failure and its time. */
@@ -346,7 +353,7 @@ public final class ManagedCache<K, V> implements AutoCloseable {
           long epoch = tagEpoch.get();
           V value;
           try {
-            value = timedLoad(key);
+            value = sourceValue(key);
           } catch (Exception e) {
             old.releaseRefresh(ticker.read() + refreshRetryNanos);
             return;

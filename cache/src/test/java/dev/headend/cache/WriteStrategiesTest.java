@@ -214,4 +214,25 @@ class WriteStrategiesTest {
         log.equals(List.of("k deleted")) || log.equals(List.of("k=new", "k deleted")),
         log.toString());
   }
+
+  @Test
+  void aRefreshDoesNotBringBackTheSourcesOlderValue() {
+    AtomicLong lost = new AtomicLong();
+    AtomicLong now = new AtomicLong();
+    source.data.put("k", "old");
+    source.gate = new CountDownLatch(1); // the queued write is not yet in the source
+    ManagedCache<String, String> cache =
+        builder()
+            .ticker(now::get)
+            .executor(Runnable::run)
+            .refreshAfter(Duration.ofSeconds(1))
+            .writeBehind(source, policy(100, 10, 3, lost))
+            .build();
+    cache.write("k", "new");
+    now.addAndGet(Duration.ofSeconds(2).toNanos());
+    cache.get("k"); // due: the refresh runs inline
+    assertEquals("new", cache.get("k"), "the refresh saw the queued change, not the source");
+    source.gate.countDown();
+    assertEquals(0, cache.close(Duration.ofSeconds(5)));
+  }
 }
