@@ -11,4 +11,6 @@ module dev.headend.cache {
 
   exports dev.headend.cache;
   exports dev.headend.cache.redis;
+  exports dev.headend.cache.http;
+  exports dev.headend.cache.http.transport;
 }
