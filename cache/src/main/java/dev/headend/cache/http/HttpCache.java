@@ -712,7 +712,9 @@ public final class HttpCache {
     }
     HttpResponse out = r.withFields(fields);
     if (request.method().equals("HEAD")) {
-      return out.withoutContent();
+      // The representation's length, as a GET would have framed it (RFC 9110 §9.3.2).
+      return out.withFields(fields.with("Content-Length", Integer.toString(r.contentLength())))
+          .withoutContent();
     }
     if (r.status() == 200 && request.fields().contains("Range")) {
       return Ranges.apply(out, request.fields(), s.etag, lm);
