@@ -179,8 +179,11 @@ public final class HttpCache {
   }
 
   private static boolean hasConditionals(HttpFields f) {
-    for (String c : CONDITIONALS) {
-      if (f.contains(c)) {
+    for (int i = 0; i < f.size(); i++) {
+      String n = f.name(i);
+      if (n.length() > 3
+          && (n.charAt(0) == 'i' || n.charAt(0) == 'I')
+          && CONDITIONALS.contains(n.toLowerCase(Locale.ROOT))) {
         return true;
       }
     }
@@ -225,9 +228,8 @@ public final class HttpCache {
       b.addTrusted("If-None-Match", tags.toString());
     }
     if (selected != null && selected.lastModifiedSeconds != HttpDates.INVALID) {
-      b.addTrusted(
-          "If-Modified-Since",
-          HttpDates.format(Instant.ofEpochSecond(selected.lastModifiedSeconds)));
+      // The stored Last-Modified, exactly as the origin wrote it (RFC 9111 §4.3.1).
+      b.addTrusted("If-Modified-Since", selected.response.fields().first("Last-Modified").get());
     }
     HttpRequest up = request.withFields(b.build());
     return new Decision(
@@ -591,8 +593,10 @@ public final class HttpCache {
       names[i] = varyMembers.get(i).toLowerCase(Locale.ROOT);
     }
     Arrays.sort(names);
+    String[] raw = new String[names.length];
     for (int i = 0; i < names.length; i++) {
       values[i] = normalized(names[i], request.fields());
+      raw[i] = request.fields().combined(names[i]);
     }
     return new StoredResponse(
         resp,
@@ -600,6 +604,7 @@ public final class HttpCache {
         responseTime,
         names,
         values,
+        raw,
         cc,
         lifetime(resp, cc, targeted, date, lastModified, responseTime),
         correctedInitialAge,
@@ -661,6 +666,10 @@ public final class HttpCache {
 
   private static boolean varyMatches(StoredResponse s, HttpFields requestFields) {
     for (int i = 0; i < s.varyNames.length; i++) {
+      String raw = requestFields.combined(s.varyNames[i]);
+      if (raw != null && raw.equals(s.varyRaw[i])) {
+        continue; // byte-identical to the stored request's value: no need to normalise
+      }
       if (!Objects.equals(s.varyValues[i], normalized(s.varyNames[i], requestFields))) {
         return false;
       }
@@ -700,7 +709,7 @@ public final class HttpCache {
         s.lastModifiedSeconds == HttpDates.INVALID
             ? null
             : Instant.ofEpochSecond(s.lastModifiedSeconds);
-    if (r.status() == 200 || r.status() == 203) {
+    if ((r.status() == 200 || r.status() == 203) && hasConditionals(request.fields())) {
       switch (Preconditions.evaluate(request, s.etag, lm, true, now)) {
         case NOT_MODIFIED:
           return new HttpResponse(304, "Not Modified", notModifiedFields(fields), null);

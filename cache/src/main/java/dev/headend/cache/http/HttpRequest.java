@@ -12,15 +12,20 @@ import java.util.Objects;
  * and what {@code Location} and {@code Content-Location} are resolved against when a cache
  * invalidates (§4.4). A reverse proxy builds it from its scheme, the {@code Host} field and the
  * request target.
- *
- * @param method the request method, case-sensitive as in RFC 9110 §9.1 ({@code GET}, not {@code
- *     get})
- * @param uri the absolute target URI
- * @param fields the request's header fields
  */
-public record HttpRequest(String method, URI uri, HttpFields fields) {
-  /** Checks the parts. */
-  public HttpRequest {
+public final class HttpRequest {
+  private final String method;
+  private final URI uri;
+  private final HttpFields fields;
+  private final String key;
+
+  /**
+   * @param method the request method, case-sensitive as in RFC 9110 §9.1 ({@code GET}, not {@code
+   *     get})
+   * @param uri the absolute target URI
+   * @param fields the request's header fields
+   */
+  public HttpRequest(String method, URI uri, HttpFields fields) {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(uri, "uri");
     Objects.requireNonNull(fields, "fields");
@@ -30,6 +35,17 @@ public record HttpRequest(String method, URI uri, HttpFields fields) {
     if (!uri.isAbsolute() || uri.getRawAuthority() == null) {
       throw new IllegalArgumentException("request URI must be absolute with a host: " + uri);
     }
+    this.method = method;
+    this.uri = uri;
+    this.fields = fields;
+    this.key = keyOf(uri);
+  }
+
+  private HttpRequest(String method, URI uri, HttpFields fields, String key) {
+    this.method = method;
+    this.uri = uri;
+    this.fields = fields;
+    this.key = key;
   }
 
   /** A GET request with no fields. */
@@ -37,9 +53,24 @@ public record HttpRequest(String method, URI uri, HttpFields fields) {
     return new HttpRequest("GET", URI.create(uri), HttpFields.empty());
   }
 
+  /** The method. */
+  public String method() {
+    return method;
+  }
+
+  /** The absolute target URI. */
+  public URI uri() {
+    return uri;
+  }
+
+  /** The header fields. */
+  public HttpFields fields() {
+    return fields;
+  }
+
   /** A copy with other fields. */
   public HttpRequest withFields(HttpFields newFields) {
-    return new HttpRequest(method, uri, newFields);
+    return new HttpRequest(method, uri, Objects.requireNonNull(newFields, "fields"), key);
   }
 
   /** A copy with another method. */
@@ -49,10 +80,32 @@ public record HttpRequest(String method, URI uri, HttpFields fields) {
 
   /** The cache key: the URI without its fragment, scheme and host lowercased (RFC 9110 §4.2.3). */
   String key() {
+    return key;
+  }
+
+  private static String keyOf(URI uri) {
     String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
     String authority = uri.getRawAuthority().toLowerCase(Locale.ROOT);
     String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
     String query = uri.getRawQuery();
     return scheme + "://" + authority + path + (query == null ? "" : "?" + query);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof HttpRequest
+        && method.equals(((HttpRequest) o).method)
+        && uri.equals(((HttpRequest) o).uri)
+        && fields.equals(((HttpRequest) o).fields);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(method, uri, fields);
+  }
+
+  @Override
+  public String toString() {
+    return method + " " + uri;
   }
 }

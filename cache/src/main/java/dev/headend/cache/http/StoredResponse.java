@@ -22,6 +22,7 @@ public final class StoredResponse {
   final String[] varyNames;
 
   final String[] varyValues;
+  final String[] varyRaw; // the same values as received, for a fast exact match
   // Computed when stored (RFC 9111 §4.2).
   final CacheControl cc; // the effective directives: a targeted field's, else Cache-Control's
   final long lifetimeSeconds;
@@ -37,6 +38,7 @@ public final class StoredResponse {
       Instant responseTime,
       String[] varyNames,
       String[] varyValues,
+      String[] varyRaw,
       CacheControl cc,
       long lifetimeSeconds,
       long correctedInitialAgeSeconds,
@@ -48,6 +50,7 @@ public final class StoredResponse {
     this.responseTime = responseTime;
     this.varyNames = varyNames;
     this.varyValues = varyValues;
+    this.varyRaw = varyRaw;
     this.cc = cc;
     this.lifetimeSeconds = lifetimeSeconds;
     this.correctedInitialAgeSeconds = correctedInitialAgeSeconds;
