@@ -223,8 +223,12 @@ public final class CacheControl {
         if (extensions.isEmpty()) {
           extensions = new ArrayList<>(2);
         }
-        extensions.add(arg == null ? name : name + "=" + arg);
+        extensions.add(arg == null ? name : name + "=" + (Tokens.isToken(arg) ? arg : quoted(arg)));
     }
+  }
+
+  private static String quoted(String s) {
+    return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
   }
 
   private static long firstDelta(long current, String arg) {

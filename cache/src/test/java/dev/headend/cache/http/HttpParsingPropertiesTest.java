@@ -18,7 +18,7 @@ import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.StringLength;
 
 /** Garbage never escapes the parsers; well-formed input means what it says; age arithmetic. */
-class HttpParsingProperties {
+class HttpParsingPropertiesTest {
   private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
 
   @Provide

@@ -19,7 +19,7 @@ import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
 /** The HTTP/1.1 head codec: round trips, and garbage only ever raises the typed error. */
-class Http1Properties {
+class Http1PropertiesTest {
   @Property(tries = 3000)
   void garbageRequestHeadsRaiseOnlyTheTypedError(@ForAll @Size(max = 300) byte[] bytes) {
     try {
