@@ -451,10 +451,12 @@ public final class DhcpMessage {
    * split into consecutive instances (RFC 3396 §5). The options field ends with END and the message
    * is zero-padded to the 300-byte BOOTP minimum.
    *
-   * <p>With {@link #maxLength(int)}, options that do not fit in the options field go on into the
-   * {@code file} field and then the {@code sname} field (those not set by {@link #file(String)} or
-   * {@link #sname(String)}), whole instances at a time, and option 52 says which (RFC 2131 §4.1,
-   * RFC 3396 §5).
+   * <p>With {@link #maxLength(int)}, options that do not fit in the options field go into the
+   * {@code file} and {@code sname} fields (those not set by {@link #file(String)} or {@link
+   * #sname(String)}) and option 52 says which (RFC 2131 §4.1, RFC 2132 §9.3). Each instance goes
+   * into the first field with room for it whole, keeping one option's instances in options, file,
+   * sname order; an option is split across fields only when no remaining field holds it (RFC 3396
+   * §4).
    */
   public static final class Builder {
     int op = BOOTREQUEST;

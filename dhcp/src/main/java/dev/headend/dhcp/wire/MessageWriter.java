@@ -17,8 +17,14 @@ final class MessageWriter {
 
   private MessageWriter() {}
 
-  /** One instance: {@code length} bytes of {@code value} from {@code from}. */
-  private record Instance(int code, byte[] value, int from, int length) {
+  /**
+   * One instance: {@code length} bytes of {@code value} from {@code from}, in field {@code area}.
+   */
+  private record Instance(int code, byte[] value, int from, int length, int area) {
+    Instance(int code, byte[] value, int from, int length) {
+      this(code, value, from, length, 0);
+    }
+
     int size() {
       return 2 + length;
     }
@@ -40,7 +46,6 @@ final class MessageWriter {
     }
 
     List<Instance> instances = instances(b.options);
-    int[] area = new int[instances.size()]; // 0 options field, 1 file, 2 sname
     int optionsRoom = b.maxLength - DhcpCodec.OFF_OPTIONS - 1; // END always goes in
     int needed = 0;
     for (Instance in : instances) {
@@ -53,35 +58,16 @@ final class MessageWriter {
         isBlank(b.file) ? DhcpCodec.FILE_LENGTH - 1 : -1,
         isBlank(b.sname) ? DhcpCodec.SNAME_LENGTH - 1 : -1
       };
-      int a = 0;
-      for (int k = 0; k < instances.size(); k++) {
-        int size = instances.get(k).size();
-        while (a < 3 && room[a] < size) {
-          a++;
-        }
-        if (a == 3) {
-          throw new IllegalStateException(
-              "options need "
-                  + needed
-                  + " bytes and do not fit in a message of at most "
-                  + b.maxLength
-                  + " bytes, even overloading "
-                  + (room[1] < 0 ? "" : "file ")
-                  + (room[2] < 0 ? "" : "sname ")
-                  + "(option "
-                  + instances.get(k).code()
-                  + " is left over)");
-        }
-        area[k] = a;
-        room[a] -= size;
-        overload |= a; // 1 file, 2 sname
+      instances = place(instances, room, needed, b.maxLength);
+      for (Instance in : instances) {
+        overload |= in.area(); // 1 file, 2 sname
       }
     }
 
     int used = overload != 0 ? 3 : 0;
-    for (int k = 0; k < instances.size(); k++) {
-      if (area[k] == 0) {
-        used += instances.get(k).size();
+    for (Instance in : instances) {
+      if (in.area() == 0) {
+        used += in.size();
       }
     }
     int length = Math.max(DhcpCodec.BOOTP_MIN_LENGTH, DhcpCodec.OFF_OPTIONS + used + 1);
@@ -95,9 +81,8 @@ final class MessageWriter {
 
     int p = DhcpCodec.OFF_OPTIONS;
     boolean overloadWritten = overload == 0;
-    for (int k = 0; k < instances.size(); k++) {
-      Instance in = instances.get(k);
-      if (area[k] != 0) {
+    for (Instance in : instances) {
+      if (in.area() != 0) {
         continue;
       }
       if (!overloadWritten && in.code() != TYPE) {
@@ -109,14 +94,70 @@ final class MessageWriter {
     if (!overloadWritten) {
       p = writeOverload(w, p, overload);
     }
-    w[p] = (byte) DhcpCodec.OPTION_END;
+    w[p] = (byte) DhcpCodec.OPTION_END; // zeros (pads) follow up to the minimum length
     if ((overload & 1) != 0) {
-      fill(w, DhcpCodec.OFF_FILE, instances, area, 1);
+      fill(w, DhcpCodec.OFF_FILE, instances, 1);
     }
     if ((overload & 2) != 0) {
-      fill(w, DhcpCodec.OFF_SNAME, instances, area, 2);
+      fill(w, DhcpCodec.OFF_SNAME, instances, 2);
     }
     return w;
+  }
+
+  /**
+   * Places instances in the options field, file and sname ({@code room} bytes free in each, -1 if
+   * unusable). RFC 3396 only orders the instances of one option (options field, then file, then
+   * sname), so each instance goes into the first field, not before its option's previous instance,
+   * that holds it whole; one that fits in no such field is split, filling the fields in order (RFC
+   * 3396 §4).
+   */
+  private static List<Instance> place(List<Instance> instances, int[] room, int needed, int max) {
+    List<Instance> placed = new ArrayList<>();
+    int a = 0;
+    int previousCode = -1;
+    for (Instance in : instances) {
+      if (in.code() != previousCode) {
+        a = 0;
+        previousCode = in.code();
+      }
+      int from = in.from();
+      int left = in.length();
+      while (true) {
+        int f = a;
+        while (f < 3 && room[f] < 2 + left) {
+          f++;
+        }
+        if (f < 3) {
+          placed.add(new Instance(in.code(), in.value(), from, left, f));
+          room[f] -= 2 + left;
+          a = f;
+          break;
+        }
+        while (a < 3 && room[a] < 3) {
+          a++;
+        }
+        if (a == 3) {
+          throw new IllegalStateException(
+              "options need "
+                  + needed
+                  + " bytes and do not fit in a message of at most "
+                  + max
+                  + " bytes, even overloading "
+                  + (room[1] < 0 ? "" : "file ")
+                  + (room[2] < 0 ? "" : "sname ")
+                  + "(option "
+                  + in.code()
+                  + " is left over)");
+        }
+        int part = room[a] - 2;
+        placed.add(new Instance(in.code(), in.value(), from, part, a));
+        room[a] = 0;
+        from += part;
+        left -= part;
+        a++;
+      }
+    }
+    return placed;
   }
 
   /** The instances in layout order: 53 first, 82 last, the rest as set; long values split. */
@@ -146,11 +187,11 @@ final class MessageWriter {
     return out;
   }
 
-  private static void fill(byte[] w, int at, List<Instance> instances, int[] area, int which) {
+  private static void fill(byte[] w, int at, List<Instance> instances, int which) {
     int p = at;
-    for (int k = 0; k < instances.size(); k++) {
-      if (area[k] == which) {
-        p = put(w, p, instances.get(k));
+    for (Instance in : instances) {
+      if (in.area() == which) {
+        p = put(w, p, in);
       }
     }
     w[p] = (byte) DhcpCodec.OPTION_END; // the rest of the field stays zero (pads)
