@@ -1,0 +1,9 @@
+/**
+ * headend DHCP: a lossless DHCPv4/BOOTP codec with typed options (RFC 2131, 2132, 3396, 3046, 3442,
+ * 4702).
+ */
+module dev.headend.dhcp {
+  requires transitive dev.headend.core;
+
+  exports dev.headend.dhcp.wire;
+}
