@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.headend.core.net.IpPrefix;
 import dev.headend.core.net.Ipv4Address;
+import dev.headend.testkit.Captures;
 import dev.headend.testkit.TestData;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -345,7 +346,7 @@ class DhcpPropertiesTest {
     try (Stream<Path> files = Files.list(TestData.path("dhcp", "tcpdump"))) {
       for (Path p : files.filter(f -> f.toString().endsWith(".pcap")).toList()) {
         Captures.udp(p).stream()
-            .filter(Captures.Datagram::isDhcpv4)
+            .filter(d -> d.involvesPort(67, 68))
             .forEach(d -> seeds.add(d.payload()));
       }
     } catch (IOException e) {

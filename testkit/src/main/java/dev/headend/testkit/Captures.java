@@ -1,6 +1,5 @@
-package dev.headend.dhcp.wire;
+package dev.headend.testkit;
 
-import dev.headend.core.net.Ipv4Address;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -15,32 +14,49 @@ import java.util.List;
  * A small reader for the captures in the test data: libpcap and pcapng files, link types Ethernet
  * (with 802.1Q tags), Linux cooked (SLL and SLL2), BSD/OpenBSD loopback, PPP and raw IP; IPv4 and
  * UDP down to the payload. Only what the tests need; anything else is skipped.
+ *
+ * <pre>{@code
+ * for (Captures.Datagram d : Captures.udp(TestData.path("tftp", "tcpdump", "tftp.pcap"))) {
+ *   TftpPacket.decode(ByteBuffer.wrap(d.payload()));
+ * }
+ * }</pre>
  */
-final class Captures {
+public final class Captures {
   private Captures() {}
 
   /**
    * One UDP datagram of a capture.
    *
    * @param frame the frame number in the capture, from 1 (as {@code tcpdump -#} counts)
+   * @param source the IPv4 source address, dotted quad
+   * @param sourcePort the UDP source port
+   * @param destination the IPv4 destination address, dotted quad
+   * @param destinationPort the UDP destination port
    * @param payload the UDP payload as captured (cut short when the capture was)
    * @param truncated whether the UDP or IP header claims more bytes than were captured
    */
-  record Datagram(
+  public record Datagram(
       int frame,
-      Ipv4Address source,
+      String source,
       int sourcePort,
-      Ipv4Address destination,
+      String destination,
       int destinationPort,
       byte[] payload,
       boolean truncated) {
 
-    boolean isDhcpv4() {
-      return sourcePort == 67 || sourcePort == 68 || destinationPort == 67 || destinationPort == 68;
+    /** Whether either port is one of {@code ports}. */
+    public boolean involvesPort(int... ports) {
+      for (int p : ports) {
+        if (sourcePort == p || destinationPort == p) {
+          return true;
+        }
+      }
+      return false;
     }
   }
 
-  static List<Datagram> udp(Path capture) {
+  /** The UDP datagrams of a capture file, in order. */
+  public static List<Datagram> udp(Path capture) {
     try {
       return udp(Files.readAllBytes(capture));
     } catch (IOException e) {
@@ -48,7 +64,8 @@ final class Captures {
     }
   }
 
-  static List<Datagram> udp(byte[] file) {
+  /** The UDP datagrams of a capture held in memory, in order. */
+  public static List<Datagram> udp(byte[] file) {
     ByteBuffer b = ByteBuffer.wrap(file);
     List<Datagram> out = new ArrayList<>();
     int magic = b.getInt(0);
@@ -120,7 +137,11 @@ final class Captures {
   }
 
   /** Decodes one link-layer frame; adds the datagram if it is IPv4/UDP. */
-  static void decodeFrame(int frame, int linkType, byte[] f, List<Datagram> out) {
+  /**
+   * Decodes one link-layer frame (a pcap link type: 1 Ethernet, 113 Linux SLL, ...) and adds its
+   * UDP datagram, if it carries one, to {@code out}.
+   */
+  public static void decodeFrame(int frame, int linkType, byte[] f, List<Datagram> out) {
     ByteBuffer b = ByteBuffer.wrap(f);
     int ip;
     switch (linkType) {
@@ -197,11 +218,21 @@ final class Captures {
     out.add(
         new Datagram(
             frame,
-            new Ipv4Address(b.getInt(ip + 12)),
+            dottedQuad(f, ip + 12),
             b.getShort(udp) & 0xffff,
-            new Ipv4Address(b.getInt(ip + 16)),
+            dottedQuad(f, ip + 16),
             b.getShort(udp + 2) & 0xffff,
             Arrays.copyOfRange(f, udp + 8, Math.max(udp + 8, payloadEnd)),
             truncated));
+  }
+
+  private static String dottedQuad(byte[] f, int at) {
+    return (f[at] & 0xff)
+        + "."
+        + (f[at + 1] & 0xff)
+        + "."
+        + (f[at + 2] & 0xff)
+        + "."
+        + (f[at + 3] & 0xff);
   }
 }
