@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
@@ -50,16 +51,11 @@ public record EntityTag(String opaque, boolean weak) {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       sha.update(content.duplicate());
       byte[] digest = sha.digest();
-      return strong(Base64.getUrlEncoder().withoutPadding().encodeToString(copyOf16(digest)));
+      return strong(
+          Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 16)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every JDK", e);
     }
-  }
-
-  private static byte[] copyOf16(byte[] digest) {
-    byte[] out = new byte[16];
-    System.arraycopy(digest, 0, out, 0, 16);
-    return out;
   }
 
   /** Parses one entity-tag ({@code "abc"} or {@code W/"abc"}); empty if it is not one. */

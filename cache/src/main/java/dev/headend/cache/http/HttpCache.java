@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -276,18 +277,7 @@ public final class HttpCache {
               : badGateway("the origin's 304 matches no stored response", responseTime);
         }
         StoredResponse updated = merge(target, resp, request, requestTime, responseTime);
-        store.update(
-            request.key(),
-            current -> {
-              List<StoredResponse> next = new ArrayList<>(current.size() + 1);
-              for (StoredResponse s : current) {
-                if (s != target && !s.sameSecondaryKey(updated)) {
-                  next.add(s);
-                }
-              }
-              next.add(updated);
-              return next;
-            });
+        putVariant(request.key(), updated, target);
         return respond(updated, request, responseTime);
       }
       if (status >= 500 && decision.selected != null) {
@@ -308,30 +298,10 @@ public final class HttpCache {
       freshenFromHead(request, toClient, requestTime, responseTime);
     }
     if (method.equals("GET")) {
-      CacheControl respCc = CacheControl.of(resp.fields());
-      CacheControl targeted = targeted(resp.fields());
-      CacheControl effective = targeted != null ? targeted : respCc;
-      if (storable(request, decision.requestCc, toClient, effective, targeted != null)) {
-        StoredResponse stored =
-            toStored(
-                request,
-                stripForStorage(toClient, effective, respCc),
-                requestTime,
-                responseTime,
-                effective,
-                targeted != null);
-        store.update(
-            request.key(),
-            current -> {
-              List<StoredResponse> next = new ArrayList<>(current.size() + 1);
-              for (StoredResponse s : current) {
-                if (!s.sameSecondaryKey(stored)) {
-                  next.add(s);
-                }
-              }
-              next.add(stored);
-              return next;
-            });
+      Directives d = directives(resp.fields());
+      if (storable(request, decision.requestCc, toClient, d.effective(), d.targeted())) {
+        StoredResponse stored = toStored(request, toClient, requestTime, responseTime, d);
+        putVariant(request.key(), stored, null);
         if (decision.action == Decision.Action.VALIDATE) {
           // The client's own conditional and range fields were held back; apply them here.
           return respond(stored, request, responseTime);
@@ -428,7 +398,7 @@ public final class HttpCache {
       Instant responseTime) {
     HttpFields update = withoutHopByHop(notModified.fields());
     HttpFields.Builder b = target.response.fields().toBuilder();
-    Set<String> replaced = new java.util.HashSet<>();
+    Set<String> replaced = new HashSet<>();
     for (int i = 0; i < update.size(); i++) {
       String name = update.name(i).toLowerCase(Locale.ROOT);
       if (name.equals("content-length") || PROXY_FIELDS.contains(name)) {
@@ -440,17 +410,8 @@ public final class HttpCache {
       b.addTrusted(update.name(i), update.value(i));
     }
     HttpResponse merged = target.response.withFields(b.build());
-    CacheControl respCc = CacheControl.of(merged.fields());
-    CacheControl targeted = targeted(merged.fields());
-    CacheControl effective = targeted != null ? targeted : respCc;
     // A 304 answering a request with other Vary values proves the variant fits those too.
-    return toStored(
-        request,
-        stripForStorage(merged, effective, respCc),
-        requestTime,
-        responseTime,
-        effective,
-        targeted != null);
+    return toStored(request, merged, requestTime, responseTime, directives(merged.fields()));
   }
 
   /** RFC 9111 §4.3.5: a HEAD response updates stored GET responses whose validators agree. */
@@ -470,15 +431,27 @@ public final class HttpCache {
         store.update(get.key(), current -> without(current, s));
         continue;
       }
-      StoredResponse updated = merge(s, head, request, requestTime, responseTime);
-      store.update(
-          get.key(),
-          current -> {
-            List<StoredResponse> next = without(current, s);
-            next.add(updated);
-            return next;
-          });
+      putVariant(get.key(), merge(s, head, request, requestTime, responseTime), s);
     }
+  }
+
+  /**
+   * Stores {@code stored} under {@code key} in place of {@code replaced} (may be null) and of any
+   * variant for the same Vary values.
+   */
+  private void putVariant(String key, StoredResponse stored, StoredResponse replaced) {
+    store.update(
+        key,
+        current -> {
+          List<StoredResponse> next = new ArrayList<>(current.size() + 1);
+          for (StoredResponse s : current) {
+            if (s != replaced && !s.sameSecondaryKey(stored)) {
+              next.add(s);
+            }
+          }
+          next.add(stored);
+          return next;
+        });
   }
 
   private static List<StoredResponse> without(List<StoredResponse> list, StoredResponse gone) {
@@ -495,17 +468,24 @@ public final class HttpCache {
 
   // ---------------------------------------------------------------- storing
 
-  private CacheControl targeted(HttpFields fields) {
+  /**
+   * A response's directives: its Cache-Control, and the effective ones — those of the first valid
+   * targeted field present (RFC 9213), else the Cache-Control ones.
+   */
+  private record Directives(CacheControl header, CacheControl effective, boolean targeted) {}
+
+  private Directives directives(HttpFields fields) {
+    CacheControl header = CacheControl.of(fields);
     for (String name : targetedFields) {
       String v = fields.combined(name);
       if (v != null) {
         CacheControl cc = CacheControl.parseTargeted(v);
         if (cc != null) {
-          return cc;
+          return new Directives(header, cc, true);
         }
       }
     }
-    return null;
+    return new Directives(header, header, false);
   }
 
   /** RFC 9111 §3. */
@@ -551,13 +531,13 @@ public final class HttpCache {
   }
 
   /** RFC 9111 §3.1: what may not be stored. */
-  private HttpResponse stripForStorage(HttpResponse resp, CacheControl cc, CacheControl respCc) {
+  private HttpResponse stripForStorage(HttpResponse resp, Directives d) {
     List<String> drop = new ArrayList<>(PROXY_FIELDS);
-    drop.addAll(cc.noCacheFields);
-    drop.addAll(respCc.noCacheFields);
+    drop.addAll(d.effective().noCacheFields);
+    drop.addAll(d.header().noCacheFields);
     if (shared) {
-      drop.addAll(cc.privateFields);
-      drop.addAll(respCc.privateFields);
+      drop.addAll(d.effective().privateFields);
+      drop.addAll(d.header().privateFields);
     }
     HttpFields f = resp.fields();
     for (String name : drop) {
@@ -566,13 +546,17 @@ public final class HttpCache {
     return f == resp.fields() ? resp : resp.withFields(f);
   }
 
+  /**
+   * The response as it will be stored: fields that must not be kept dropped, freshness computed.
+   */
   private StoredResponse toStored(
       HttpRequest request,
-      HttpResponse resp,
+      HttpResponse received,
       Instant requestTime,
       Instant responseTime,
-      CacheControl cc,
-      boolean targeted) {
+      Directives d) {
+    HttpResponse resp = stripForStorage(received, d);
+    CacheControl cc = d.effective();
     HttpFields f = resp.fields();
     long responseSec = responseTime.getEpochSecond();
     long date = singleDate(f, "Date", responseTime);
@@ -606,7 +590,7 @@ public final class HttpCache {
         values,
         raw,
         cc,
-        lifetime(resp, cc, targeted, date, lastModified, responseTime),
+        lifetime(resp, cc, d.targeted(), date, lastModified, responseTime),
         correctedInitialAge,
         date,
         f.first("ETag").flatMap(EntityTag::parse).orElse(null),

@@ -19,11 +19,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -171,7 +169,8 @@ public final class HttpCachingProxy implements AutoCloseable {
         // Every handler is busy: refuse this client rather than queue it without bound.
         open.remove(s);
         try (OutputStream out = s.getOutputStream()) {
-          writeResponse(out, serviceUnavailable(), false, true);
+          HttpResponse busy = plain(503, "too many connections");
+          writeResponse(out, busy.withFields(busy.fields().with("Retry-After", "1")), false, true);
         } catch (IOException io) {
           LOG.log(Level.DEBUG, "refusing a connection", io);
         }
@@ -327,10 +326,8 @@ public final class HttpCachingProxy implements AutoCloseable {
         boolean noContent =
             up.method().equals("HEAD") || head.status() == 204 || head.status() == 304;
         byte[] content = noContent ? new byte[0] : Http1.readBody(in, framing, maxContentBytes);
-        HttpFields fields = head.fields().without("Content-Length");
-        if (noContent) {
-          fields = head.fields();
-        }
+        // Content-Length is the transport's to write; a bodiless answer keeps the origin's.
+        HttpFields fields = noContent ? head.fields() : head.fields().without("Content-Length");
         HttpResponse response = new HttpResponse(head.status(), head.reason(), fields, content);
         return cache.complete(decision, response, sent, clock.instant());
       }
@@ -364,17 +361,7 @@ public final class HttpCachingProxy implements AutoCloseable {
 
   private static HttpResponse plain(int status, String text) {
     return HttpResponse.of(
-        status,
-        HttpFields.of("Content-Type", "text/plain; charset=utf-8"),
-        text.toLowerCase(Locale.ROOT).startsWith("http") ? text : text + "\n");
-  }
-
-  private static HttpResponse serviceUnavailable() {
-    return new HttpResponse(
-        503,
-        "Service Unavailable",
-        HttpFields.of("Retry-After", "1", "Content-Type", "text/plain; charset=utf-8"),
-        "too many connections\n".getBytes(StandardCharsets.UTF_8));
+        status, HttpFields.of("Content-Type", "text/plain; charset=utf-8"), text + "\n");
   }
 
   private static void closeQuietly(Socket s) {
