@@ -68,9 +68,10 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
   private final ByteBuffer in = ByteBuffer.allocateDirect(MAX_DATAGRAM + 1);
   private final ByteBuffer out = ByteBuffer.allocateDirect(MAX_DATAGRAM);
   private final Duration closeTimeout;
-  private final EngineDeadline deadline = new EngineDeadline();
-  private SelectionKey key;
-  private InetSocketAddress pendingDestination; // out holds a datagram the socket refused
+  private final Main main;
+  private final java.util.Set<Session<?>> sessions = new java.util.HashSet<>();
+  private final int maxSessions;
+  private volatile int sessionCount;
   private final SourcePortPolicy freshPorts;
   private final long freshPortWindowMillis;
   private final int maxFreshPorts;
@@ -84,13 +85,9 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
     this.freshPorts = b.freshPorts;
     this.freshPortWindowMillis = b.freshPortWindow.toMillis();
     this.maxFreshPorts = b.maxFreshPorts;
-    this.channel =
-        DatagramChannel.open(
-            b.bind.getAddress() instanceof Inet6Address
-                ? StandardProtocolFamily.INET6
-                : StandardProtocolFamily.INET);
+    this.maxSessions = b.maxSessions;
+    this.channel = openChannel(b.bind.getAddress());
     try {
-      channel.configureBlocking(false);
       channel.setOption(StandardSocketOptions.SO_REUSEADDR, b.reuseAddress);
       if (b.reusePort) {
         channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
@@ -110,6 +107,7 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
     }
     String name = b.name != null ? b.name : "headend-udp-" + localAddress.getPort();
     this.loop = new EventLoop(name, b.clock, b.daemon);
+    this.main = new Main();
   }
 
   /** A builder for an endpoint driving {@code engine}. */
@@ -146,7 +144,7 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
                   throw e;
                 }
               }
-              drive();
+              main.drive();
             });
     if (!taken) {
       done.completeExceptionally(new IllegalStateException("endpoint stopped"));
@@ -183,118 +181,279 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
     loop.execute(
         () -> {
           try {
-            key = loop.register(channel, SelectionKey.OP_READ, k -> onReady());
+            main.key = loop.register(channel, SelectionKey.OP_READ, k -> main.onReady());
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }
-          drive();
+          main.drive();
         });
     loop.start();
     return this;
   }
 
-  private void onReady() {
-    if (key.isReadable()) {
-      receive();
+  /**
+   * Drives {@code sessionEngine} on a socket of its own, bound to this endpoint's address with a
+   * port the kernel picks, on this endpoint's thread: a protocol whose every exchange gets a fresh
+   * port (TFTP's transfer IDs, RFC 1350 §4). The session socket is not connected, so the engine
+   * also hears datagrams from other sources and can answer them. The session ends, and its socket
+   * closes, after a turn in which the engine has nothing left to send and no deadline; or when the
+   * endpoint closes.
+   *
+   * <p>Call on the endpoint's thread: from its event listener or a task given to {@link #execute}.
+   *
+   * @return the session socket's local address
+   * @throws IOException if no socket could be opened (the engine is then not driven)
+   * @throws IllegalStateException if called from another thread, or when {@code maxSessions} are
+   *     open
+   */
+  public <S> InetSocketAddress openSession(
+      DatagramEngine<S> sessionEngine, Consumer<? super S> sessionListener) throws IOException {
+    Objects.requireNonNull(sessionEngine, "sessionEngine");
+    Objects.requireNonNull(sessionListener, "sessionListener");
+    if (!loop.inLoop()) {
+      throw new IllegalStateException("openSession must be called on the endpoint's thread");
     }
-    drive();
-  }
-
-  private void receive() {
-    Instant now = loop.now(); // one reading per wake-up: these datagrams arrived together
-    for (int i = 0; i < RECEIVE_BATCH; i++) {
-      in.clear();
-      SocketAddress from;
-      try {
-        from = channel.receive(in);
-      } catch (IOException e) {
-        EventLoop.LOG.log(Level.DEBUG, loop.name() + ": receive failed", e);
-        return;
-      }
-      if (from == null) {
-        return;
-      }
-      in.flip();
-      if (in.remaining() > MAX_DATAGRAM) {
-        continue; // cannot happen for UDP; never hand an engine a cut datagram
-      }
-      try {
-        engine.handle(now, (InetSocketAddress) from, in);
-      } catch (RuntimeException e) {
-        EventLoop.LOG.log(
-            Level.ERROR, loop.name() + ": engine failed on a datagram from " + from, e);
-      }
+    if (closed) {
+      throw new IllegalStateException("endpoint closed");
     }
-  }
-
-  /** Sends what the engine has queued, delivers its events and re-arms its deadline. */
-  private void drive() {
-    if (!channel.isOpen()) {
-      return;
+    if (sessions.size() >= maxSessions) {
+      throw new IllegalStateException(maxSessions + " sessions already open");
     }
-    flush();
-    E event;
-    while ((event = pollEvent()) != null) {
-      try {
-        listener.accept(event);
-      } catch (Throwable e) {
-        if (EventLoop.fatal(e)) {
-          throw e;
-        }
-        EventLoop.LOG.log(Level.ERROR, loop.name() + ": event listener failed on " + event, e);
-      }
-    }
-    flush(); // a listener may have called into the engine
-    loop.schedule(deadline);
-  }
-
-  private E pollEvent() {
+    DatagramChannel ch = openChannel(localAddress.getAddress());
     try {
-      return engine.pollEvent();
-    } catch (RuntimeException e) {
-      EventLoop.LOG.log(Level.ERROR, loop.name() + ": engine failed in pollEvent", e);
-      return null;
+      ch.bind(new InetSocketAddress(localAddress.getAddress(), 0));
+      Session<S> s = new Session<>(ch, sessionEngine, sessionListener);
+      s.key = loop.register(ch, SelectionKey.OP_READ, k -> s.onReady());
+      sessions.add(s);
+      sessionCount = sessions.size();
+      s.drive();
+      return (InetSocketAddress) ch.getLocalAddress();
+    } catch (IOException | RuntimeException e) {
+      EventLoop.closeQuietly(ch);
+      throw e;
     }
   }
 
-  private void flush() {
-    while (true) {
-      if (pendingDestination == null) {
-        out.clear();
-        InetSocketAddress to;
-        try {
-          to = engine.pollTransmit(out);
-        } catch (RuntimeException e) {
-          EventLoop.LOG.log(Level.ERROR, loop.name() + ": engine failed in pollTransmit", e);
-          to = null;
-        }
-        if (to == null) {
-          break;
-        }
-        out.flip();
-        if (freshPorts != null && openFreshPorts < maxFreshPorts && wantsFreshPort(to)) {
-          sendFromFreshPort(to);
-          continue;
-        }
-        pendingDestination = to;
+  /** Sessions open now (see {@link #openSession}). Safe from any thread; a snapshot. */
+  public int openSessions() {
+    return sessionCount;
+  }
+
+  private static DatagramChannel openChannel(java.net.InetAddress address) throws IOException {
+    DatagramChannel ch =
+        DatagramChannel.open(
+            address instanceof Inet6Address
+                ? StandardProtocolFamily.INET6
+                : StandardProtocolFamily.INET);
+    ch.configureBlocking(false);
+    return ch;
+  }
+
+  /**
+   * One socket and the engine it feeds: receives in batches, sends what the engine queues (waiting
+   * for the socket when it is full), delivers events and keeps the engine's deadline.
+   */
+  private abstract class Driven<X> extends EventLoop.Timed {
+    final DatagramChannel ch;
+    final DatagramEngine<X> eng;
+    final Consumer<? super X> events;
+    SelectionKey key;
+    private InetSocketAddress pendingDestination; // out holds a datagram the socket refused
+
+    Driven(DatagramChannel ch, DatagramEngine<X> eng, Consumer<? super X> events) {
+      this.ch = ch;
+      this.eng = eng;
+      this.events = events;
+    }
+
+    /** Whether the datagram in {@code out} for {@code to} was sent some other way. */
+    boolean divert(InetSocketAddress to) {
+      return false;
+    }
+
+    /** After a turn: keep the deadline, or end. */
+    void afterDrive() {
+      loop.schedule(this);
+    }
+
+    final void onReady() {
+      if (key.isValid() && key.isReadable()) {
+        receive();
       }
-      try {
-        if (channel.send(out, pendingDestination) == 0) {
-          // socket buffer full: resume when writable, and read nothing meanwhile, so an engine
-          // cannot pile up answers faster than they leave
-          key.interestOps(SelectionKey.OP_WRITE);
+      drive();
+    }
+
+    private void receive() {
+      Instant now = loop.now(); // one reading per wake-up: these datagrams arrived together
+      for (int i = 0; i < RECEIVE_BATCH; i++) {
+        in.clear();
+        SocketAddress from;
+        try {
+          from = ch.receive(in);
+        } catch (IOException e) {
+          EventLoop.LOG.log(Level.DEBUG, loop.name() + ": receive failed", e);
           return;
         }
-      } catch (IOException | RuntimeException e) {
-        // an unreachable network, or a destination this socket cannot reach at all (an IPv6
-        // address from an IPv4 socket): this datagram is dropped, the next ones still go
-        EventLoop.LOG.log(
-            Level.DEBUG, loop.name() + ": send to " + pendingDestination + " failed", e);
+        if (from == null) {
+          return;
+        }
+        in.flip();
+        if (in.remaining() > MAX_DATAGRAM) {
+          continue; // cannot happen for UDP; never hand an engine a cut datagram
+        }
+        try {
+          eng.handle(now, (InetSocketAddress) from, in);
+        } catch (RuntimeException e) {
+          EventLoop.LOG.log(
+              Level.ERROR, loop.name() + ": engine failed on a datagram from " + from, e);
+        }
       }
-      pendingDestination = null;
     }
-    if (key != null && key.isValid()) {
-      key.interestOps(SelectionKey.OP_READ);
+
+    /** Sends what the engine has queued, delivers its events and re-arms its deadline. */
+    final void drive() {
+      if (!ch.isOpen()) {
+        return;
+      }
+      flush();
+      X event;
+      while ((event = pollEvent()) != null) {
+        try {
+          events.accept(event);
+        } catch (Throwable e) {
+          if (EventLoop.fatal(e)) {
+            throw e;
+          }
+          EventLoop.LOG.log(Level.ERROR, loop.name() + ": event listener failed on " + event, e);
+        }
+      }
+      flush(); // a listener may have called into the engine
+      afterDrive();
+    }
+
+    private X pollEvent() {
+      try {
+        return eng.pollEvent();
+      } catch (RuntimeException e) {
+        EventLoop.LOG.log(Level.ERROR, loop.name() + ": engine failed in pollEvent", e);
+        return null;
+      }
+    }
+
+    boolean sending() {
+      return pendingDestination != null;
+    }
+
+    private void flush() {
+      while (true) {
+        if (pendingDestination == null) {
+          out.clear();
+          InetSocketAddress to;
+          try {
+            to = eng.pollTransmit(out);
+          } catch (RuntimeException e) {
+            EventLoop.LOG.log(Level.ERROR, loop.name() + ": engine failed in pollTransmit", e);
+            to = null;
+          }
+          if (to == null) {
+            break;
+          }
+          out.flip();
+          if (divert(to)) {
+            continue;
+          }
+          pendingDestination = to;
+        }
+        try {
+          if (ch.send(out, pendingDestination) == 0) {
+            // socket buffer full: resume when writable, and read nothing meanwhile, so an engine
+            // cannot pile up answers faster than they leave
+            key.interestOps(SelectionKey.OP_WRITE);
+            return;
+          }
+        } catch (IOException | RuntimeException e) {
+          // an unreachable network, or a destination this socket cannot reach at all (an IPv6
+          // address from an IPv4 socket): this datagram is dropped, the next ones still go
+          EventLoop.LOG.log(
+              Level.DEBUG, loop.name() + ": send to " + pendingDestination + " failed", e);
+        }
+        pendingDestination = null;
+      }
+      if (key != null && key.isValid()) {
+        key.interestOps(SelectionKey.OP_READ);
+      }
+    }
+
+    @Override
+    long deadline() {
+      try {
+        return EventLoop.ceilMillis(eng.pollTimeout());
+      } catch (RuntimeException e) {
+        EventLoop.LOG.log(Level.ERROR, loop.name() + ": engine failed in pollTimeout", e);
+        return Long.MAX_VALUE;
+      }
+    }
+
+    @Override
+    void fire(long nowMillis) {
+      try {
+        eng.handleTimeout(loop.now());
+      } catch (RuntimeException e) {
+        EventLoop.LOG.log(Level.ERROR, loop.name() + ": engine failed in handleTimeout", e);
+      }
+      drive();
+    }
+  }
+
+  /** The endpoint's own socket and engine. */
+  private final class Main extends Driven<E> {
+    Main() {
+      super(channel, engine, listener);
+    }
+
+    @Override
+    boolean divert(InetSocketAddress to) {
+      if (freshPorts != null && openFreshPorts < maxFreshPorts && wantsFreshPort(to)) {
+        sendFromFreshPort(to);
+        return true;
+      }
+      return false;
+    }
+  }
+
+  /** A socket opened by {@link #openSession}, closed when its engine is done. */
+  private final class Session<S> extends Driven<S> {
+    private boolean ended;
+
+    Session(DatagramChannel ch, DatagramEngine<S> eng, Consumer<? super S> events) {
+      super(ch, eng, events);
+    }
+
+    @Override
+    void afterDrive() {
+      if (!sending() && deadline() == Long.MAX_VALUE) {
+        end();
+      } else {
+        loop.schedule(this);
+      }
+    }
+
+    @Override
+    long deadline() {
+      return ended ? Long.MAX_VALUE : super.deadline();
+    }
+
+    void end() {
+      if (!ended) {
+        ended = true;
+        loop.cancel(this);
+        sessions.remove(this);
+        sessionCount = sessions.size();
+        if (key != null) {
+          key.cancel();
+        }
+        EventLoop.closeQuietly(ch);
+      }
     }
   }
 
@@ -310,12 +469,7 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
   private void sendFromFreshPort(InetSocketAddress to) {
     DatagramChannel ch = null;
     try {
-      ch =
-          DatagramChannel.open(
-              to.getAddress() instanceof Inet6Address
-                  ? StandardProtocolFamily.INET6
-                  : StandardProtocolFamily.INET);
-      ch.configureBlocking(false);
+      ch = openChannel(to.getAddress());
       ch.bind(null); // the kernel picks a random free port
       ch.connect(to); // replies only from `to`
       ch.write(out);
@@ -366,7 +520,7 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
             Level.ERROR, loop.name() + ": engine failed on a datagram from " + peer, e);
       }
       close();
-      drive();
+      main.drive();
     }
 
     @Override
@@ -392,29 +546,6 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
     }
   }
 
-  /** The engine's own deadline, rounded up to the millisecond. */
-  private final class EngineDeadline extends EventLoop.Timed {
-    @Override
-    long deadline() {
-      try {
-        return EventLoop.ceilMillis(engine.pollTimeout());
-      } catch (RuntimeException e) {
-        EventLoop.LOG.log(Level.ERROR, loop.name() + ": engine failed in pollTimeout", e);
-        return Long.MAX_VALUE;
-      }
-    }
-
-    @Override
-    void fire(long nowMillis) {
-      try {
-        engine.handleTimeout(loop.now());
-      } catch (RuntimeException e) {
-        EventLoop.LOG.log(Level.ERROR, loop.name() + ": engine failed in handleTimeout", e);
-      }
-      drive();
-    }
-  }
-
   /**
    * Configures a {@link DatagramEndpoint}.
    *
@@ -436,6 +567,7 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
     private SourcePortPolicy freshPorts;
     private Duration freshPortWindow = Duration.ofSeconds(10);
     private int maxFreshPorts = 4096;
+    private int maxSessions = 1024;
 
     private Builder(DatagramEngine<E> engine) {
       this.engine = Objects.requireNonNull(engine, "engine");
@@ -517,6 +649,15 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
         throw new IllegalArgumentException("maxOpen must be >= 1: " + maxOpen);
       }
       this.maxFreshPorts = maxOpen;
+      return this;
+    }
+
+    /** The most sessions ({@link DatagramEndpoint#openSession}) open at once. Default: 1024. */
+    public Builder<E> maxSessions(int max) {
+      if (max < 0) {
+        throw new IllegalArgumentException("maxSessions must be >= 0: " + max);
+      }
+      this.maxSessions = max;
       return this;
     }
 
