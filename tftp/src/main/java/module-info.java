@@ -5,5 +5,6 @@
 module dev.headend.tftp {
   requires transitive dev.headend.core;
 
+  exports dev.headend.tftp;
   exports dev.headend.tftp.wire;
 }

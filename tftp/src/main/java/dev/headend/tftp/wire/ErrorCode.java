@@ -27,6 +27,14 @@ public enum ErrorCode {
     this.code = code;
   }
 
+  /**
+   * The code with this wire value; values outside RFC 1350 and 2347 map to {@link #NOT_DEFINED}.
+   */
+  public static ErrorCode of(int code) {
+    ErrorCode[] all = values();
+    return code >= 0 && code < all.length ? all[code] : NOT_DEFINED;
+  }
+
   /** The wire value. */
   public int code() {
     return code;

@@ -1,0 +1,82 @@
+package dev.headend.tftp;
+
+import dev.headend.tftp.wire.ErrorCode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes to a temporary file beside the target; on commit forces it to disk, moves it into place
+ * and forces the folder, so after a crash the target is either the old file or the whole new one.
+ */
+final class FileSink implements TftpSink {
+  private static final System.Logger LOG = System.getLogger(FileSink.class.getName());
+
+  private final Path target;
+  private final boolean overwrite;
+  private final long maxBytes;
+  private final Path temp;
+  private final FileChannel channel;
+  private long written;
+
+  FileSink(Path target, boolean overwrite, long maxBytes) throws IOException {
+    this.target = target.toAbsolutePath();
+    this.overwrite = overwrite;
+    this.maxBytes = maxBytes;
+    Path parent = this.target.getParent();
+    this.temp = Files.createTempFile(parent, "." + this.target.getFileName() + ".", ".part");
+    this.channel = FileChannel.open(temp, StandardOpenOption.WRITE);
+  }
+
+  @Override
+  public void write(ByteBuffer data) throws IOException, TftpAccessException {
+    if (written + data.remaining() > maxBytes) {
+      throw new TftpAccessException(
+          ErrorCode.DISK_FULL, "more than " + maxBytes + " bytes; transfer refused");
+    }
+    written += data.remaining();
+    while (data.hasRemaining()) {
+      channel.write(data);
+    }
+  }
+
+  @Override
+  public void commit() throws IOException, TftpAccessException {
+    try (channel) {
+      channel.force(true);
+    }
+    try {
+      if (overwrite) {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      } else {
+        Files.move(temp, target);
+      }
+    } catch (FileAlreadyExistsException e) {
+      abort();
+      throw new TftpAccessException(ErrorCode.FILE_EXISTS, "file exists: " + target.getFileName());
+    }
+    try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
+      dir.force(true);
+    }
+  }
+
+  @Override
+  public void abort() {
+    try {
+      channel.close();
+      Files.deleteIfExists(temp);
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "could not remove " + temp, e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "FileSink[" + target + ", " + written + " bytes]";
+  }
+}
