@@ -6,5 +6,6 @@ module dev.headend.tftp {
   requires transitive dev.headend.core;
 
   exports dev.headend.tftp;
+  exports dev.headend.tftp.transport;
   exports dev.headend.tftp.wire;
 }

@@ -140,11 +140,19 @@ public final class NetnsPair implements AutoCloseable {
   }
 
   /**
-   * Drops {@code percent}% of the packets leaving {@code end}'s device ({@code tc netem loss});
-   * apply it to both ends for loss in both directions. Needs {@code tc} (iproute2).
+   * Drops {@code percent}% of the packets leaving {@code end}'s device; apply it to both ends for
+   * loss in both directions. Uses {@code tc netem} where the kernel has it, else an nftables rule
+   * dropping a random share ({@code numgen random}) as the packets arrive at the other end's device
+   * (on ingress, so the sender's {@code sendto} does not fail the way an output-hook drop makes it
+   * fail), which kernels built without netem still have. Needs {@code tc} (iproute2) or {@code nft}
+   * (nftables).
    */
   public void addLoss(Netns end, int percent) throws IOException {
-    Proc.run(
+    if (percent < 0 || percent > 100) {
+      throw new IllegalArgumentException("percent must be 0..100");
+    }
+    Proc.Result netem =
+        Proc.run(
             IP_TIMEOUT,
             "ip",
             "netns",
@@ -158,8 +166,31 @@ public final class NetnsPair implements AutoCloseable {
             "root",
             "netem",
             "loss",
-            percent + "%")
-        .assertSuccess();
+            percent + "%");
+    if (netem.exitCode() == 0) {
+      return;
+    }
+    Peers.require("nft", "apt-get install -y nftables");
+    Netns other = end.equals(server) ? client : server;
+    String rules =
+        "table netdev headend_loss {\n"
+            + "  chain in {\n"
+            + "    type filter hook ingress device \""
+            + other.device
+            + "\" priority 0; policy accept;\n"
+            + "    numgen random mod 100 < "
+            + percent
+            + " drop\n"
+            + "  }\n"
+            + "}\n";
+    Path file = Files.createTempFile("headend-loss", ".nft");
+    try {
+      Files.writeString(file, rules);
+      Proc.run(IP_TIMEOUT, "ip", "netns", "exec", other.name, "nft", "-f", file.toString())
+          .assertSuccess();
+    } finally {
+      Files.deleteIfExists(file);
+    }
   }
 
   /** Kills every process inside both namespaces and deletes them. Idempotent. */

@@ -33,9 +33,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Options (RFC 2347): {@code blksize} is capped at {@link Builder#maxBlockSize}, {@code
  * windowsize} at {@link Builder#maxWindowSize} and at what fits in {@link Builder#windowMemory};
  * {@code timeout} (1-255 s) is accepted as asked; {@code tsize} is answered with the file's size
- * for octet reads and echoed for writes. Options with invalid values and unknown options are left
- * out of the OACK, as RFC 2347 allows. A request repeated by a client whose transfer is running is
- * ignored (the transfer retransmits by itself); {@code mail} and unknown modes get ERROR 4.
+ * for octet reads (except for an empty file: curl 7.88 refuses an OACK with {@code tsize 0}, and
+ * leaving an option out is always allowed) and echoed for writes. Options with invalid values and
+ * unknown options are left out of the OACK, as RFC 2347 allows. A request repeated by a client
+ * whose transfer is running is ignored (the transfer retransmits by itself); {@code mail} and
+ * unknown modes get ERROR 4.
  *
  * <p>Transfers may be driven on other threads: the server's count of running transfers is
  * thread-safe.
@@ -197,7 +199,7 @@ public final class TftpServer implements DatagramEngine<TftpServerEvent> {
           if (r.write()) {
             size = v;
             accepted.add(o);
-          } else if (contentSize >= 0) {
+          } else if (contentSize > 0) { // curl refuses "tsize 0": an empty file gets none
             accepted.add(new TftpOption(o.name(), Long.toString(contentSize)));
           }
         }

@@ -290,7 +290,9 @@ public abstract sealed class TftpTransfer implements DatagramEngine<TransferEven
   }
 
   /**
-   * A timeout passed without progress: counts a retry and re-arms the timer. Returns false (after
+   * A timeout passed without progress: counts a retry and re-arms the timer, doubling the wait each
+   * time up to 16 timeouts (RFC 1123 §4.2.3.2's exponential backoff; it also lets a peer's own
+   * timer fire, which some receivers need before they acknowledge again). Returns false (after
    * failing the transfer) when the retries are used up.
    */
   final boolean retry(Instant now) {
@@ -302,7 +304,7 @@ public abstract sealed class TftpTransfer implements DatagramEngine<TransferEven
           true);
       return false;
     }
-    deadline = now.plus(timeout);
+    deadline = now.plus(timeout.multipliedBy(1L << Math.min(retries, 4)));
     return true;
   }
 
