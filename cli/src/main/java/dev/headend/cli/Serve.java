@@ -9,9 +9,15 @@ import dev.headend.dns.server.ZoneException;
 import dev.headend.dns.server.ZoneSet;
 import dev.headend.dns.transport.DnsServer;
 import dev.headend.dns.transport.RecursiveDnsServer;
+import dev.headend.tftp.DirectoryFiles;
+import dev.headend.tftp.TftpFiles;
+import dev.headend.tftp.TftpServer;
+import dev.headend.tftp.transport.TftpServerTransport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.xbill.DNS.Name;
@@ -30,6 +36,9 @@ final class Serve implements AutoCloseable {
       s.startDns(options);
       if (options.resolverPort() >= 0) {
         s.startResolver(options);
+      }
+      if (options.tftpPort() >= 0) {
+        s.startTftp(options);
       }
     } catch (IOException | ZoneException | RuntimeException e) {
       s.close();
@@ -93,6 +102,32 @@ final class Serve implements AutoCloseable {
             + (options.rootHints().isEmpty()
                 ? "the IANA root servers"
                 : options.rootHints().toString()));
+  }
+
+  private void startTftp(ServeOptions options) throws IOException {
+    Path root = options.tftpRoot();
+    if (!Files.isDirectory(root)) {
+      Files.createDirectories(root);
+      Files.writeString(
+          root.resolve("hello.txt"), "Served by headend over TFTP. Put your boot files here.\n");
+    }
+    DirectoryFiles files = TftpFiles.directory(root);
+    if (options.tftpMaxWrite() > 0) {
+      files = files.allowWrites(options.tftpMaxWrite());
+    }
+    TftpServerTransport tftp =
+        TftpServerTransport.builder(TftpServer.builder(files).build())
+            .bind(options.tftpAddress())
+            .start();
+    running.add(tftp);
+    description.add(
+        "tftp               udp     "
+            + hostPort(tftp.localAddress())
+            + "  root "
+            + files.root()
+            + (options.tftpMaxWrite() > 0
+                ? " (uploads up to " + options.tftpMaxWrite() + " bytes)"
+                : " (read-only)"));
   }
 
   /** One line per service and what it serves. */

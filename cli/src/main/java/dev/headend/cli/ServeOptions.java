@@ -18,7 +18,10 @@ record ServeOptions(
     List<ZoneFile> zones,
     List<IpPrefix> transferClients,
     int resolverPort,
-    List<InetSocketAddress> rootHints) {
+    List<InetSocketAddress> rootHints,
+    int tftpPort,
+    Path tftpRoot,
+    long tftpMaxWrite) {
 
   /** A zone to load: its origin and master file. */
   record ZoneFile(Name origin, Path file) {}
@@ -40,6 +43,10 @@ record ServeOptions(
         --root-hint ADDRESS[:PORT]
                                   where the resolver starts (repeatable; default the IANA root
                                   servers; port 53 unless given)
+        --tftp-port PORT          TFTP (default 6969; -1 = off)
+        --tftp-root DIR           folder TFTP serves (default: headend-tftp in the temp folder,
+                                  created if missing)
+        --tftp-allow-writes BYTES accept uploads (WRQ) of up to BYTES per file (default: refused)
       """;
 
   static ServeOptions parse(List<String> args) throws UsageException {
@@ -50,6 +57,9 @@ record ServeOptions(
     List<IpPrefix> transfer = new ArrayList<>();
     int resolverPort = 5301;
     List<InetSocketAddress> hints = new ArrayList<>();
+    int tftpPort = 6969;
+    Path tftpRoot = Path.of(System.getProperty("java.io.tmpdir"), "headend-tftp");
+    long tftpMaxWrite = -1;
     for (int i = 0; i < args.size(); i++) {
       String option = args.get(i);
       if (option.equals("--help") || option.equals("-h")) {
@@ -68,6 +78,9 @@ record ServeOptions(
           case "--allow-transfer" -> transfer.add(IpPrefix.parse(value));
           case "--resolver-port" -> resolverPort = value.equals("-1") ? -1 : port(value);
           case "--root-hint" -> hints.add(hostPort(value));
+          case "--tftp-port" -> tftpPort = value.equals("-1") ? -1 : port(value);
+          case "--tftp-root" -> tftpRoot = Path.of(value);
+          case "--tftp-allow-writes" -> tftpMaxWrite = positive(option, value);
           default -> throw new UsageException("unknown option " + option);
         }
       } catch (AddressFormatException e) {
@@ -84,7 +97,10 @@ record ServeOptions(
         List.copyOf(zones),
         List.copyOf(transfer),
         resolverPort,
-        List.copyOf(hints));
+        List.copyOf(hints),
+        tftpPort,
+        tftpRoot,
+        tftpMaxWrite);
   }
 
   InetSocketAddress resolverAddress() {
@@ -114,6 +130,10 @@ record ServeOptions(
       port = port(value.substring(value.indexOf(':') + 1));
     }
     return new InetSocketAddress(IpAddress.parse(host).toInetAddress(), port);
+  }
+
+  InetSocketAddress tftpAddress() {
+    return new InetSocketAddress(bind.toInetAddress(), tftpPort);
   }
 
   InetSocketAddress dnsAddress() {

@@ -4,8 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.headend.testkit.FreePorts;
+import dev.headend.tftp.MemorySink;
+import dev.headend.tftp.TftpSink;
+import dev.headend.tftp.TransferOptions;
+import dev.headend.tftp.transport.TftpClientTransport;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +75,8 @@ class MainTest {
   }
 
   @Test
-  void serveAnswersForTheEmbeddedZoneUntilStopped() throws Exception {
+  void serveAnswersForTheEmbeddedZoneUntilStopped(@TempDir Path tftpRoot) throws Exception {
+    Files.writeString(tftpRoot.resolve("boot.cfg"), "config for a modem\n");
     CountDownLatch stop = new CountDownLatch(1);
     int dnsPort = FreePorts.tcpAndUdp();
     PrintStream printer = new PrintStream(out, true, StandardCharsets.UTF_8);
@@ -86,7 +93,11 @@ class MainTest {
                         "--resolver-port",
                         "0",
                         "--root-hint",
-                        "127.0.0.1:" + dnsPort),
+                        "127.0.0.1:" + dnsPort,
+                        "--tftp-port",
+                        "0",
+                        "--tftp-root",
+                        tftpRoot.toString()),
                     printer,
                     printer,
                     stop));
@@ -124,6 +135,19 @@ class MainTest {
     assertEquals(Rcode.NOERROR, resolved.getRcode());
     assertTrue(resolved.getHeader().getFlag(Flags.RA));
     assertEquals(2, resolved.getSection(Section.ANSWER).size(), resolved.toString());
+    // TFTP serves the given folder
+    Matcher t = Pattern.compile("tftp +udp +127\\.0\\.0\\.1:(\\d+)").matcher(out.toString());
+    assertTrue(t.find(), out.toString());
+    try (TftpClientTransport tftp = TftpClientTransport.open(InetAddress.getLoopbackAddress())) {
+      MemorySink sink = TftpSink.toMemory(1000);
+      tftp.read(
+              new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(t.group(1))),
+              "boot.cfg",
+              sink,
+              TransferOptions.defaults())
+          .get(10, TimeUnit.SECONDS);
+      assertEquals("config for a modem\n", new String(sink.toByteArray(), StandardCharsets.UTF_8));
+    }
     stop.countDown();
     assertEquals(0, status.get(10, TimeUnit.SECONDS));
     assertTrue(out.toString().contains("stopped"));
