@@ -6,4 +6,5 @@ module dev.headend.mail {
   requires transitive dev.headend.core;
 
   exports dev.headend.mail.smtp;
+  exports dev.headend.mail.message;
 }
