@@ -9,9 +9,13 @@ import dev.headend.dns.server.ZoneException;
 import dev.headend.dns.server.ZoneSet;
 import dev.headend.dns.transport.DnsServer;
 import dev.headend.dns.transport.RecursiveDnsServer;
+import dev.headend.mail.message.MessageStore;
+import dev.headend.mail.smtp.SmtpServerConfig;
+import dev.headend.mail.smtp.transport.SmtpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.xbill.DNS.Name;
@@ -20,6 +24,7 @@ import org.xbill.DNS.Name;
 final class Serve implements AutoCloseable {
   private final List<AutoCloseable> running = new ArrayList<>();
   private final List<String> description = new ArrayList<>();
+  private SmtpServer smtpServer;
 
   private Serve() {}
 
@@ -30,6 +35,9 @@ final class Serve implements AutoCloseable {
       s.startDns(options);
       if (options.resolverPort() >= 0) {
         s.startResolver(options);
+      }
+      if (options.smtpPort() >= 0) {
+        s.startSmtp(options);
       }
     } catch (IOException | ZoneException | RuntimeException e) {
       s.close();
@@ -93,6 +101,34 @@ final class Serve implements AutoCloseable {
             + (options.rootHints().isEmpty()
                 ? "the IANA root servers"
                 : options.rootHints().toString()));
+  }
+
+  private void startSmtp(ServeOptions options) throws IOException {
+    SmtpServerConfig.Builder config =
+        SmtpServerConfig.builder("mail.example.test").localDomains("example.test");
+    if (!options.bind().isLoopback()) {
+      // only the bound address's own network may relay; everyone may send to example.test
+      config.relayNetworks(
+          IpPrefix.containing(options.bind(), options.bind().bitLength() == 32 ? 24 : 64));
+    }
+    Path dir = options.mailDir().toAbsolutePath();
+    SmtpServer smtp =
+        SmtpServer.builder(config.build(), MessageStore.maildir(dir))
+            .bind(options.smtpAddress())
+            .start();
+    running.add(smtp);
+    smtpServer = smtp;
+    description.add(
+        "smtp               tcp     "
+            + hostPort(smtp.address())
+            + "  mail for example.test into "
+            + dir
+            + " (maildir per recipient)");
+  }
+
+  /** The SMTP server, for tests; null when off. */
+  SmtpServer smtp() {
+    return smtpServer;
   }
 
   /** One line per service and what it serves. */

@@ -18,7 +18,9 @@ record ServeOptions(
     List<ZoneFile> zones,
     List<IpPrefix> transferClients,
     int resolverPort,
-    List<InetSocketAddress> rootHints) {
+    List<InetSocketAddress> rootHints,
+    int smtpPort,
+    Path mailDir) {
 
   /** A zone to load: its origin and master file. */
   record ZoneFile(Name origin, Path file) {}
@@ -40,6 +42,10 @@ record ServeOptions(
         --root-hint ADDRESS[:PORT]
                                   where the resolver starts (repeatable; default the IANA root
                                   servers; port 53 unless given)
+        --smtp-port PORT          SMTP server accepting mail for example.test (default 5025;
+                                  0 = any free port; -1 = off)
+        --mail-dir DIR            where received mail is stored, one maildir per recipient
+                                  (default ./headend-mail)
       """;
 
   static ServeOptions parse(List<String> args) throws UsageException {
@@ -50,6 +56,8 @@ record ServeOptions(
     List<IpPrefix> transfer = new ArrayList<>();
     int resolverPort = 5301;
     List<InetSocketAddress> hints = new ArrayList<>();
+    int smtpPort = 5025;
+    Path mailDir = Path.of("headend-mail");
     for (int i = 0; i < args.size(); i++) {
       String option = args.get(i);
       if (option.equals("--help") || option.equals("-h")) {
@@ -68,6 +76,8 @@ record ServeOptions(
           case "--allow-transfer" -> transfer.add(IpPrefix.parse(value));
           case "--resolver-port" -> resolverPort = value.equals("-1") ? -1 : port(value);
           case "--root-hint" -> hints.add(hostPort(value));
+          case "--smtp-port" -> smtpPort = value.equals("-1") ? -1 : port(value);
+          case "--mail-dir" -> mailDir = Path.of(value);
           default -> throw new UsageException("unknown option " + option);
         }
       } catch (AddressFormatException e) {
@@ -84,7 +94,13 @@ record ServeOptions(
         List.copyOf(zones),
         List.copyOf(transfer),
         resolverPort,
-        List.copyOf(hints));
+        List.copyOf(hints),
+        smtpPort,
+        mailDir);
+  }
+
+  InetSocketAddress smtpAddress() {
+    return new InetSocketAddress(bind.toInetAddress(), smtpPort);
   }
 
   InetSocketAddress resolverAddress() {

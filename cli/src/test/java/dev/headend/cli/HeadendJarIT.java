@@ -25,7 +25,17 @@ class HeadendJarIT {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     try (Proc.Running headend =
         Proc.start(
-            List.of(java, "-jar", JAR, "serve", "--dns-port", "0", "--resolver-port", "0"),
+            List.of(
+                java,
+                "-jar",
+                JAR,
+                "serve",
+                "--dns-port",
+                "0",
+                "--resolver-port",
+                "0",
+                "--smtp-port",
+                "-1"),
             Map.of())) {
       Matcher m =
           headend.awaitOutput(
