@@ -147,7 +147,7 @@ final class Serve implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() { // the shutdown hook and main may both stop it
     for (int i = running.size() - 1; i >= 0; i--) {
       try {
         running.get(i).close();
