@@ -93,6 +93,21 @@ final class LineClient implements AutoCloseable {
     }
   }
 
+  /** Reads (and drops) whatever comes until the server closes; false if it stays open. */
+  boolean drainUntilClosed() throws IOException {
+    byte[] buf = new byte[4096];
+    try {
+      while (in.read(buf) >= 0) {
+        // a TLS alert, perhaps
+      }
+      return true;
+    } catch (java.net.SocketTimeoutException e) {
+      return false;
+    } catch (IOException e) {
+      return true; // reset by the server
+    }
+  }
+
   /** Whether the server has closed the connection (reads end of stream). */
   boolean closedByServer() throws IOException {
     try {

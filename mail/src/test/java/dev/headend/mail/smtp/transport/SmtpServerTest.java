@@ -185,6 +185,36 @@ class SmtpServerTest {
   }
 
   @Test
+  void plaintextToAnImplicitTlsPortClosesOnlyThatConnection() throws Exception {
+    TestTls tls = TestTls.create(dir);
+    try (SmtpServer server =
+            SmtpServer.builder(config().implicitTls(true).build(), MessageStore.inMemory())
+                .tls(tls.server)
+                .start();
+        LineClient bad = new LineClient(server.address());
+        LineClient good = new LineClient(server.address())) {
+      bad.write("EHLO client.test\r\n".repeat(100));
+      good.startTls(tls.client);
+      assertTrue(good.reply().startsWith("220"));
+      assertTrue(bad.drainUntilClosed(), "the server closed the plaintext connection");
+      assertTrue(good.command("NOOP").startsWith("250"), "the other connection is unaffected");
+    }
+  }
+
+  @Test
+  void theEnginesCommandTimeoutClosesTheConnectionWith421() throws Exception {
+    SmtpServerConfig cfg = config().commandTimeout(java.time.Duration.ofMillis(300)).build();
+    try (SmtpServer server = SmtpServer.builder(cfg, MessageStore.inMemory()).start();
+        LineClient c = new LineClient(server.address())) {
+      c.reply();
+      long start = System.nanoTime();
+      assertEquals("421 4.4.2 mx.example.test Error: timeout exceeded\r\n", c.reply());
+      assertTrue(System.nanoTime() - start >= 250_000_000L, "not before the deadline");
+      assertTrue(c.closedByServer());
+    }
+  }
+
+  @Test
   void tlsIsRequiredWhenTheConfigurationAsksForIt() {
     assertThrows(
         IllegalStateException.class,
