@@ -9,6 +9,9 @@ import dev.headend.dns.server.ZoneException;
 import dev.headend.dns.server.ZoneSet;
 import dev.headend.dns.transport.DnsServer;
 import dev.headend.dns.transport.RecursiveDnsServer;
+import dev.headend.mail.message.MessageStore;
+import dev.headend.mail.smtp.SmtpServerConfig;
+import dev.headend.mail.smtp.transport.SmtpServer;
 import dev.headend.tftp.DirectoryFiles;
 import dev.headend.tftp.TftpFiles;
 import dev.headend.tftp.TftpServer;
@@ -26,6 +29,7 @@ import org.xbill.DNS.Name;
 final class Serve implements AutoCloseable {
   private final List<AutoCloseable> running = new ArrayList<>();
   private final List<String> description = new ArrayList<>();
+  private SmtpServer smtpServer;
 
   private Serve() {}
 
@@ -39,6 +43,9 @@ final class Serve implements AutoCloseable {
       }
       if (options.tftpPort() >= 0) {
         s.startTftp(options);
+      }
+      if (options.smtpPort() >= 0) {
+        s.startSmtp(options);
       }
     } catch (IOException | ZoneException | RuntimeException e) {
       s.close();
@@ -130,6 +137,34 @@ final class Serve implements AutoCloseable {
                 : " (read-only)"));
   }
 
+  private void startSmtp(ServeOptions options) throws IOException {
+    SmtpServerConfig.Builder config =
+        SmtpServerConfig.builder("mail.example.test").localDomains("example.test");
+    if (!options.bind().isLoopback()) {
+      // only the bound address's own network may relay; everyone may send to example.test
+      config.relayNetworks(
+          IpPrefix.containing(options.bind(), options.bind().bitLength() == 32 ? 24 : 64));
+    }
+    Path dir = options.mailDir().toAbsolutePath();
+    SmtpServer smtp =
+        SmtpServer.builder(config.build(), MessageStore.maildir(dir))
+            .bind(options.smtpAddress())
+            .start();
+    running.add(smtp);
+    smtpServer = smtp;
+    description.add(
+        "smtp               tcp     "
+            + hostPort(smtp.address())
+            + "  mail for example.test into "
+            + dir
+            + " (maildir per recipient)");
+  }
+
+  /** The SMTP server, for tests; null when off. */
+  SmtpServer smtp() {
+    return smtpServer;
+  }
+
   /** One line per service and what it serves. */
   List<String> description() {
     return description;
@@ -146,7 +181,7 @@ final class Serve implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() { // the shutdown hook and main may both stop it
     for (int i = running.size() - 1; i >= 0; i--) {
       try {
         running.get(i).close();

@@ -21,7 +21,9 @@ record ServeOptions(
     List<InetSocketAddress> rootHints,
     int tftpPort,
     Path tftpRoot,
-    long tftpMaxWrite) {
+    long tftpMaxWrite,
+    int smtpPort,
+    Path mailDir) {
 
   /** A zone to load: its origin and master file. */
   record ZoneFile(Name origin, Path file) {}
@@ -47,6 +49,10 @@ record ServeOptions(
         --tftp-root DIR           folder TFTP serves (default: headend-tftp in the temp folder,
                                   created if missing)
         --tftp-allow-writes BYTES accept uploads (WRQ) of up to BYTES per file (default: refused)
+        --smtp-port PORT          SMTP server accepting mail for example.test (default 5025;
+                                  0 = any free port; -1 = off)
+        --mail-dir DIR            where received mail is stored, one maildir per recipient
+                                  (default ./headend-mail)
       """;
 
   static ServeOptions parse(List<String> args) throws UsageException {
@@ -60,6 +66,8 @@ record ServeOptions(
     int tftpPort = 6969;
     Path tftpRoot = Path.of(System.getProperty("java.io.tmpdir"), "headend-tftp");
     long tftpMaxWrite = -1;
+    int smtpPort = 5025;
+    Path mailDir = Path.of("headend-mail");
     for (int i = 0; i < args.size(); i++) {
       String option = args.get(i);
       if (option.equals("--help") || option.equals("-h")) {
@@ -81,6 +89,8 @@ record ServeOptions(
           case "--tftp-port" -> tftpPort = value.equals("-1") ? -1 : port(value);
           case "--tftp-root" -> tftpRoot = Path.of(value);
           case "--tftp-allow-writes" -> tftpMaxWrite = positive(option, value);
+          case "--smtp-port" -> smtpPort = value.equals("-1") ? -1 : port(value);
+          case "--mail-dir" -> mailDir = Path.of(value);
           default -> throw new UsageException("unknown option " + option);
         }
       } catch (AddressFormatException e) {
@@ -100,7 +110,13 @@ record ServeOptions(
         List.copyOf(hints),
         tftpPort,
         tftpRoot,
-        tftpMaxWrite);
+        tftpMaxWrite,
+        smtpPort,
+        mailDir);
+  }
+
+  InetSocketAddress smtpAddress() {
+    return new InetSocketAddress(bind.toInetAddress(), smtpPort);
   }
 
   InetSocketAddress resolverAddress() {

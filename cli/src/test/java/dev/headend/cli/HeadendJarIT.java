@@ -42,7 +42,9 @@ class HeadendJarIT {
                 "--tftp-port",
                 "0",
                 "--tftp-root",
-                tftpRoot.toString()),
+                tftpRoot.toString(),
+                "--smtp-port",
+                "-1"),
             Map.of())) {
       Matcher m =
           headend.awaitOutput(

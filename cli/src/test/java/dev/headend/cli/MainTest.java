@@ -8,10 +8,13 @@ import dev.headend.tftp.MemorySink;
 import dev.headend.tftp.TftpSink;
 import dev.headend.tftp.TransferOptions;
 import dev.headend.tftp.transport.TftpClientTransport;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.ARecord;
@@ -75,7 +79,8 @@ class MainTest {
   }
 
   @Test
-  void serveAnswersForTheEmbeddedZoneUntilStopped(@TempDir Path tftpRoot) throws Exception {
+  void serveAnswersForTheEmbeddedZoneUntilStopped(@TempDir Path tftpRoot, @TempDir Path mailDir)
+      throws Exception {
     Files.writeString(tftpRoot.resolve("boot.cfg"), "config for a modem\n");
     CountDownLatch stop = new CountDownLatch(1);
     int dnsPort = FreePorts.tcpAndUdp();
@@ -97,7 +102,11 @@ class MainTest {
                         "--tftp-port",
                         "0",
                         "--tftp-root",
-                        tftpRoot.toString()),
+                        tftpRoot.toString(),
+                        "--smtp-port",
+                        "0",
+                        "--mail-dir",
+                        mailDir.toString()),
                     printer,
                     printer,
                     stop));
@@ -147,6 +156,40 @@ class MainTest {
               TransferOptions.defaults())
           .get(10, TimeUnit.SECONDS);
       assertEquals("config for a modem\n", new String(sink.toByteArray(), StandardCharsets.UTF_8));
+    }
+    // SMTP accepts mail for example.test into a maildir per recipient
+    Matcher smtp = Pattern.compile("smtp +tcp +127\\.0\\.0\\.1:(\\d+)").matcher(out.toString());
+    assertTrue(smtp.find(), out.toString());
+    try (Socket socket = new Socket("127.0.0.1", Integer.parseInt(smtp.group(1)))) {
+      socket.setSoTimeout(10_000);
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+      assertTrue(in.readLine().startsWith("220 "));
+      socket
+          .getOutputStream()
+          .write(
+              ("EHLO test\r\nMAIL FROM:<a@b.test>\r\nRCPT TO:<bob@example.test>\r\n"
+                      + "RCPT TO:<x@elsewhere.test>\r\nDATA\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      String line;
+      while ((line = in.readLine()).startsWith("250-")) {
+        // the EHLO reply
+      }
+      assertEquals("250 2.1.0 Ok", in.readLine());
+      assertEquals("250 2.1.5 Ok", in.readLine());
+      assertEquals("550 5.7.1 Error: relaying denied", in.readLine(), "no open relay");
+      assertTrue(in.readLine().startsWith("354"));
+      socket
+          .getOutputStream()
+          .write("Subject: hi\r\n\r\nhello\r\n.\r\nQUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertTrue(in.readLine().startsWith("250 2.0.0 Ok: queued as"));
+      assertTrue(in.readLine().startsWith("221"));
+    }
+    try (Stream<Path> files = Files.list(mailDir.resolve("bob@example.test").resolve("new"))) {
+      List<Path> stored = files.toList();
+      assertEquals(1, stored.size());
+      assertTrue(Files.readString(stored.get(0)).endsWith("Subject: hi\r\n\r\nhello\r\n"));
     }
     stop.countDown();
     assertEquals(0, status.get(10, TimeUnit.SECONDS));

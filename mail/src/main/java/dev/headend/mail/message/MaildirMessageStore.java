@@ -1,0 +1,156 @@
+package dev.headend.mail.message;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@link MessageStore#maildir(Path)}: {@code root/<mailbox>/{tmp,new,cur}/<id>}. Mailbox names are
+ * percent-encoded into directory names (nothing but {@code [A-Za-z0-9._+@-]} survives, and no name
+ * starts with a dot), so no mailbox can reach outside the root.
+ */
+final class MaildirMessageStore implements MessageStore {
+  private static final String SAFE =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+@-";
+  private final Path root;
+  private final AtomicLong sequence = new AtomicLong();
+  private final String unique;
+
+  MaildirMessageStore(Path root) throws IOException {
+    this.root = root.toAbsolutePath();
+    Files.createDirectories(this.root);
+    this.unique =
+        ProcessHandle.current().pid()
+            + "x"
+            + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
+  }
+
+  @Override
+  public StoredMessage append(String mailbox, byte[] content) throws IOException {
+    Path box = mailbox(mailbox, true);
+    // maildir's unique name: time, then a sequence and process-unique part; sorts by arrival
+    String id =
+        String.format(
+            "%013d.%08d_%s.headend",
+            System.currentTimeMillis(), sequence.incrementAndGet(), unique);
+    Path tmp = box.resolve("tmp").resolve(id);
+    try (FileChannel ch =
+        FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ByteBuffer b = ByteBuffer.wrap(content);
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+      ch.force(true);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
+    try {
+      Files.move(tmp, box.resolve("new").resolve(id), StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
+    forceDirectory(box.resolve("new"));
+    return new StoredMessage(mailbox, id, content.length);
+  }
+
+  @Override
+  public List<StoredMessage> list(String mailbox) throws IOException {
+    Path box = mailbox(mailbox, false);
+    List<StoredMessage> list = new ArrayList<>();
+    for (String sub : new String[] {"cur", "new"}) {
+      Path dir = box.resolve(sub);
+      if (!Files.isDirectory(dir)) {
+        continue;
+      }
+      try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+        for (Path f : files) {
+          list.add(new StoredMessage(mailbox, f.getFileName().toString(), Files.size(f)));
+        }
+      }
+    }
+    list.sort(Comparator.comparing(StoredMessage::id));
+    return list;
+  }
+
+  @Override
+  public byte[] read(String mailbox, String id) throws IOException {
+    return Files.readAllBytes(find(mailbox, id));
+  }
+
+  @Override
+  public boolean delete(String mailbox, String id) throws IOException {
+    try {
+      Path f = find(mailbox, id);
+      Files.delete(f);
+      forceDirectory(f.getParent());
+      return true;
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+  }
+
+  private Path find(String mailbox, String id) throws IOException {
+    if (id == null || !id.matches("[A-Za-z0-9._-]+") || id.startsWith(".")) {
+      throw new NoSuchFileException(mailbox + "/" + id);
+    }
+    Path box = mailbox(mailbox, false);
+    for (String sub : new String[] {"new", "cur"}) {
+      Path f = box.resolve(sub).resolve(id);
+      if (Files.isRegularFile(f)) {
+        return f;
+      }
+    }
+    throw new NoSuchFileException(mailbox + "/" + id);
+  }
+
+  private Path mailbox(String mailbox, boolean create) throws IOException {
+    if (mailbox == null || mailbox.isEmpty()) {
+      throw new IllegalArgumentException("empty mailbox name");
+    }
+    Path box = root.resolve(directoryName(mailbox));
+    if (create && !Files.isDirectory(box.resolve("new"))) {
+      for (String sub : new String[] {"tmp", "new", "cur"}) {
+        Files.createDirectories(box.resolve(sub));
+      }
+      forceDirectory(box);
+      forceDirectory(root);
+    }
+    return box;
+  }
+
+  /** The mailbox name made safe as one directory name: other bytes become %XX. */
+  static String directoryName(String mailbox) {
+    StringBuilder sb = new StringBuilder();
+    byte[] b = mailbox.getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < b.length; i++) {
+      char c = (char) (b[i] & 0xff);
+      if (SAFE.indexOf(c) >= 0 && !(i == 0 && c == '.')) {
+        sb.append(c);
+      } else {
+        sb.append('%').append(String.format("%02X", b[i] & 0xff));
+      }
+    }
+    return sb.toString();
+  }
+
+  /** Makes a directory's entries durable (a rename is not until its directory is forced). */
+  private static void forceDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
+  }
+}

@@ -1,0 +1,282 @@
+package dev.headend.mail.smtp.transport;
+
+import dev.headend.core.transport.StreamConnection;
+import dev.headend.core.transport.StreamHandler;
+import dev.headend.core.transport.StreamListener;
+import dev.headend.core.transport.StreamTransport;
+import dev.headend.mail.message.MessageStore;
+import dev.headend.mail.smtp.Envelope;
+import dev.headend.mail.smtp.SmtpEvent;
+import dev.headend.mail.smtp.SmtpReply;
+import dev.headend.mail.smtp.SmtpServerConfig;
+import dev.headend.mail.smtp.SmtpServerEngine;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import javax.net.ssl.SSLContext;
+
+/**
+ * An SMTP server on TCP: {@link SmtpServerEngine}s driven by the core {@link StreamTransport},
+ * storing every accepted message into a {@link MessageStore}.
+ *
+ * <pre>{@code
+ * SmtpServerConfig config = SmtpServerConfig.builder("mx.example.test")
+ *     .localDomains("example.test").build();
+ * try (SmtpServer smtp = SmtpServer.builder(config, MessageStore.maildir(Path.of("mail")))
+ *         .bind(new InetSocketAddress("127.0.0.1", 2526)).start()) {
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>No message is lost: a message is written to the store on a worker thread (never on an I/O
+ * thread), one copy per recipient mailbox with a {@code Return-Path} header (RFC 5321 §4.4), and
+ * the client's {@code 250} is sent only after every copy has been stored. If storing fails the
+ * client gets {@code 451 4.3.0} and keeps the message. Meanwhile that connection reads nothing
+ * more; others go on.
+ *
+ * <p>TLS: with {@link Builder#tls(SSLContext)} and {@link SmtpServerConfig#startTls()} the server
+ * offers STARTTLS; with {@link SmtpServerConfig#implicitTls()} every connection starts with a TLS
+ * handshake (port 465, RFC 8314). Both use the JDK's {@link javax.net.ssl.SSLEngine}.
+ */
+public final class SmtpServer implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(SmtpServer.class.getName());
+
+  private final SmtpServerConfig config;
+  private final MessageStore store;
+  private final SSLContext tls;
+  private final Function<String, String> mailboxOf;
+  private final Clock clock;
+  private final StreamTransport transport;
+  private final ExecutorService storeThreads;
+  private final StreamListener listener;
+
+  private SmtpServer(Builder b) throws IOException {
+    this.config = b.config;
+    this.store = b.store;
+    this.tls = b.tls;
+    this.mailboxOf = b.mailboxOf;
+    this.clock = b.clock;
+    AtomicInteger n = new AtomicInteger();
+    this.storeThreads =
+        new ThreadPoolExecutor(
+            b.storeThreads,
+            b.storeThreads,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "headend-smtp-store-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    this.transport =
+        StreamTransport.builder()
+            .ioThreads(b.ioThreads)
+            .maxConnections(b.maxConnections)
+            .idleTimeout(b.idleTimeout)
+            .clock(b.clock)
+            .name("headend-smtp")
+            .build();
+    try {
+      this.listener = transport.listen(b.address, new Handler());
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** A builder for a server with {@code config} storing into {@code store}. */
+  public static Builder builder(SmtpServerConfig config, MessageStore store) {
+    return new Builder(config, store);
+  }
+
+  /** Where it listens (with the actual port when bound to port 0). */
+  public InetSocketAddress address() {
+    return listener.localAddress();
+  }
+
+  /** Connections open now. */
+  public int connectionCount() {
+    return transport.connectionCount();
+  }
+
+  /** Stops accepting, lets connections finish writing, stops the store threads. */
+  @Override
+  public void close() {
+    transport.close();
+    storeThreads.shutdown();
+    try {
+      if (!storeThreads.awaitTermination(10, TimeUnit.SECONDS)) {
+        LOG.log(Level.WARNING, "message store still busy after 10 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The mailboxes a message goes to: one per distinct mapped recipient. */
+  private Set<String> mailboxes(Envelope envelope) {
+    Set<String> boxes = new LinkedHashSet<>();
+    for (String r : envelope.recipients()) {
+      boxes.add(mailboxOf.apply(r));
+    }
+    return boxes;
+  }
+
+  private void store(StreamConnection<TlsSession> connection, SmtpEvent.MessageReceived m) {
+    Envelope envelope = m.envelope();
+    byte[] returnPath =
+        ("Return-Path: <" + envelope.sender() + ">\r\n").getBytes(StandardCharsets.UTF_8);
+    byte[] content = new byte[returnPath.length + m.content().length];
+    System.arraycopy(returnPath, 0, content, 0, returnPath.length);
+    System.arraycopy(m.content(), 0, content, returnPath.length, m.content().length);
+    List<String> ids = new ArrayList<>();
+    try {
+      for (String box : mailboxes(envelope)) {
+        ids.add(store.append(box, content).id());
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.WARNING, "cannot store message " + envelope.id(), e);
+      connection.execute(
+          () ->
+              connection
+                  .engine()
+                  .smtp()
+                  .messageRejected(
+                      clock.instant(),
+                      SmtpReply.of(451, "4.3.0", "Error: cannot store the message; try later")));
+      return;
+    }
+    String id = envelope.id();
+    connection.execute(() -> connection.engine().smtp().messageAccepted(clock.instant(), id));
+    LOG.log(Level.DEBUG, () -> "stored " + envelope.id() + " as " + ids);
+  }
+
+  private final class Handler implements StreamHandler<SmtpEvent, TlsSession> {
+    @Override
+    public TlsSession open(StreamConnection<TlsSession> connection, Instant now) {
+      SmtpServerEngine smtp =
+          SmtpServerEngine.open(config, connection.remoteAddress(), "c" + connection.id(), now);
+      return new TlsSession(smtp, tls, config.implicitTls(), now);
+    }
+
+    @Override
+    public void onEvent(StreamConnection<TlsSession> connection, SmtpEvent event) {
+      if (event instanceof SmtpEvent.MessageReceived m) {
+        try {
+          storeThreads.execute(() -> store(connection, m));
+        } catch (RejectedExecutionException e) {
+          connection
+              .engine()
+              .smtp()
+              .messageRejected(clock.instant(), SmtpReply.of(421, "4.3.2", "Error: shutting down"));
+        }
+      }
+      // StartTls is handled by the TlsSession itself
+    }
+  }
+
+  /** Builds and starts an {@link SmtpServer}. */
+  public static final class Builder {
+    private final SmtpServerConfig config;
+    private final MessageStore store;
+    private InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    private SSLContext tls;
+    private Function<String, String> mailboxOf = r -> r.toLowerCase(Locale.ROOT);
+    private Clock clock = Clock.systemUTC();
+    private int ioThreads = 1;
+    private int storeThreads = 2;
+    private int maxConnections = 1024;
+    private Duration idleTimeout = Duration.ofMinutes(10);
+
+    private Builder(SmtpServerConfig config, MessageStore store) {
+      this.config = Objects.requireNonNull(config, "config");
+      this.store = Objects.requireNonNull(store, "store");
+    }
+
+    /** Where to listen (default: loopback, any free port). */
+    public Builder bind(InetSocketAddress address) {
+      this.address = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /** The server certificate and key for STARTTLS and implicit TLS. */
+    public Builder tls(SSLContext context) {
+      this.tls = Objects.requireNonNull(context, "context");
+      return this;
+    }
+
+    /** Maps a recipient to its mailbox (default: the address in lower case). */
+    public Builder mailboxOf(Function<String, String> mapping) {
+      this.mailboxOf = Objects.requireNonNull(mapping, "mapping");
+      return this;
+    }
+
+    /** The clock (default: system UTC). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** I/O threads (default 1). */
+    public Builder ioThreads(int n) {
+      this.ioThreads = n;
+      return this;
+    }
+
+    /** Threads writing to the store (default 2). */
+    public Builder storeThreads(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("storeThreads must be at least 1");
+      }
+      this.storeThreads = n;
+      return this;
+    }
+
+    /** Most connections at once (default 1024). */
+    public Builder maxConnections(int n) {
+      this.maxConnections = n;
+      return this;
+    }
+
+    /**
+     * A connection with no traffic at all for this long is closed (default 10 minutes; the engine's
+     * own command and data timeouts are shorter).
+     */
+    public Builder idleTimeout(Duration d) {
+      this.idleTimeout = Objects.requireNonNull(d, "idleTimeout");
+      return this;
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @throws IOException if the address cannot be bound
+     * @throws IllegalStateException if the configuration wants TLS and no context was given
+     */
+    public SmtpServer start() throws IOException {
+      if ((config.startTls() || config.implicitTls()) && tls == null) {
+        throw new IllegalStateException("STARTTLS or implicit TLS needs tls(SSLContext)");
+      }
+      return new SmtpServer(this);
+    }
+  }
+}

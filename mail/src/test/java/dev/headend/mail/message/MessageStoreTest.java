@@ -1,0 +1,100 @@
+package dev.headend.mail.message;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MessageStoreTest {
+  @TempDir Path dir;
+
+  private static byte[] msg(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private void appendListReadDelete(MessageStore store) throws IOException {
+    MessageStore.StoredMessage a = store.append("bob@example.test", msg("first\r\n"));
+    MessageStore.StoredMessage b = store.append("bob@example.test", msg("second\r\n"));
+    store.append("carol@example.test", msg("other\r\n"));
+    assertEquals(List.of(a, b), store.list("bob@example.test"));
+    assertEquals(7, a.size());
+    assertArrayEquals(msg("second\r\n"), store.read("bob@example.test", b.id()));
+    assertTrue(store.delete("bob@example.test", a.id()));
+    assertFalse(store.delete("bob@example.test", a.id()));
+    assertEquals(List.of(b), store.list("bob@example.test"));
+    assertEquals(List.of(), store.list("nobody@example.test"));
+    assertThrows(NoSuchFileException.class, () -> store.read("bob@example.test", a.id()));
+  }
+
+  @Test
+  void inMemoryStore() throws IOException {
+    appendListReadDelete(MessageStore.inMemory());
+  }
+
+  @Test
+  void maildirStore() throws IOException {
+    appendListReadDelete(MessageStore.maildir(dir));
+  }
+
+  @Test
+  void maildirWritesIntoNewAndLeavesNothingInTmp() throws IOException {
+    MessageStore store = MessageStore.maildir(dir);
+    MessageStore.StoredMessage m = store.append("bob@example.test", msg("x"));
+    Path box = dir.resolve("bob@example.test");
+    assertTrue(Files.isRegularFile(box.resolve("new").resolve(m.id())));
+    try (Stream<Path> tmp = Files.list(box.resolve("tmp"))) {
+      assertEquals(0, tmp.count());
+    }
+    // a second store on the same folder (a restart) sees the message
+    assertEquals(List.of(m), MessageStore.maildir(dir).list("bob@example.test"));
+  }
+
+  @Test
+  void maildirMailboxNamesCannotEscapeTheRoot() throws IOException {
+    MessageStore store = MessageStore.maildir(dir.resolve("root"));
+    store.append("../../etc/passwd", msg("x"));
+    store.append(".hidden", msg("x"));
+    store.append("bj\u00f6rn@b\u00fccher.test", msg("x"));
+    try (Stream<Path> boxes = Files.list(dir.resolve("root"))) {
+      List<String> names = boxes.map(p -> p.getFileName().toString()).sorted().toList();
+      assertEquals(
+          List.of("%2E.%2F..%2Fetc%2Fpasswd", "%2Ehidden", "bj%C3%B6rn@b%C3%BCcher.test"), names);
+    }
+    try (Stream<Path> outside = Files.list(dir)) {
+      assertEquals(1, outside.count(), "only the root was created");
+    }
+    assertThrows(NoSuchFileException.class, () -> store.read(".hidden", "../x"));
+    assertThrows(IllegalArgumentException.class, () -> store.append("", msg("x")));
+  }
+
+  @Test
+  void concurrentAppendsGetDistinctIds() throws Exception {
+    MessageStore store = MessageStore.maildir(dir);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<MessageStore.StoredMessage>> futures =
+          pool.invokeAll(
+              java.util.Collections.nCopies(64, () -> store.append("bob@example.test", msg("m"))));
+      for (Future<MessageStore.StoredMessage> f : futures) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertEquals(64, store.list("bob@example.test").size());
+  }
+}

@@ -1,0 +1,223 @@
+package dev.headend.mail.smtp.transport;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.headend.mail.message.MessageStore;
+import dev.headend.mail.smtp.SmtpServerConfig;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SmtpServerTest {
+  @TempDir Path dir;
+
+  private static SmtpServerConfig.Builder config() {
+    return SmtpServerConfig.builder("mx.example.test").localDomains("example.test");
+  }
+
+  /** A store that waits for a latch before storing, or fails. */
+  private static final class GatedStore implements MessageStore {
+    final MessageStore inner = MessageStore.inMemory();
+    final CountDownLatch open = new CountDownLatch(1);
+    volatile boolean fail;
+
+    @Override
+    public StoredMessage append(String mailbox, byte[] content) throws IOException {
+      try {
+        if (!open.await(20, TimeUnit.SECONDS)) {
+          throw new IOException("gate never opened");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
+      if (fail) {
+        throw new IOException("disk full");
+      }
+      return inner.append(mailbox, content);
+    }
+
+    @Override
+    public List<StoredMessage> list(String mailbox) throws IOException {
+      return inner.list(mailbox);
+    }
+
+    @Override
+    public byte[] read(String mailbox, String id) throws IOException {
+      return inner.read(mailbox, id);
+    }
+
+    @Override
+    public boolean delete(String mailbox, String id) throws IOException {
+      return inner.delete(mailbox, id);
+    }
+  }
+
+  private static String body(byte[] stored) {
+    String s = new String(stored, StandardCharsets.UTF_8);
+    return s.substring(s.indexOf("\r\n", s.indexOf("; ")) + 2);
+  }
+
+  @Test
+  void theReplyToDataComesOnlyAfterTheStoreReturned() throws Exception {
+    GatedStore store = new GatedStore();
+    try (SmtpServer server = SmtpServer.builder(config().build(), store).start();
+        LineClient c = new LineClient(server.address());
+        LineClient other = new LineClient(server.address())) {
+      assertTrue(c.reply().startsWith("220 mx.example.test"));
+      c.command("EHLO client.test");
+      // the whole transaction pipelined in one write (RFC 2920)
+      c.write(
+          "MAIL FROM:<alice@sender.test>\r\nRCPT TO:<Bob@example.test>\r\n"
+              + "RCPT TO:<carol@example.test>\r\nDATA\r\n");
+      assertEquals("250 2.1.0 Ok\r\n", c.reply());
+      assertEquals("250 2.1.5 Ok\r\n", c.reply());
+      assertEquals("250 2.1.5 Ok\r\n", c.reply());
+      assertTrue(c.reply().startsWith("354"));
+      c.write("Subject: hi\r\n\r\n..dot\r\n.\r\nNOOP\r\n");
+      assertThrows(SocketTimeoutException.class, () -> shortRead(c), "no 250 before the store");
+      // meanwhile another connection is served
+      assertTrue(other.reply().startsWith("220"));
+      assertTrue(other.command("NOOP").startsWith("250"));
+      store.open.countDown();
+      assertTrue(c.reply().startsWith("250 2.0.0 Ok: queued as c1.1"), "the 250 after storing");
+      assertEquals("250 2.0.0 Ok\r\n", c.reply(), "the pipelined NOOP waited behind it");
+      for (String box : List.of("bob@example.test", "carol@example.test")) {
+        List<MessageStore.StoredMessage> stored = store.list(box);
+        assertEquals(1, stored.size(), box);
+        byte[] bytes = store.read(box, stored.get(0).id());
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("Return-Path: <alice@sender.test>\r\nReceived: from "), text);
+        assertEquals("Subject: hi\r\n\r\n.dot\r\n", body(bytes));
+      }
+      assertTrue(c.command("QUIT").startsWith("221"));
+      assertTrue(c.closedByServer());
+    }
+  }
+
+  /** Reads with a short timeout; throws SocketTimeoutException when nothing comes. */
+  private static void shortRead(LineClient c) throws IOException {
+    c.withTimeout(700, c::reply);
+  }
+
+  @Test
+  void aFailingStoreGives451AndTheSessionGoesOn() throws Exception {
+    GatedStore store = new GatedStore();
+    store.fail = true;
+    store.open.countDown();
+    try (SmtpServer server = SmtpServer.builder(config().build(), store).start();
+        LineClient c = new LineClient(server.address())) {
+      c.reply();
+      c.command("EHLO client.test");
+      c.command("MAIL FROM:<a@sender.test>");
+      c.command("RCPT TO:<bob@example.test>");
+      c.command("DATA");
+      assertEquals("451 4.3.0 Error: cannot store the message; try later\r\n", c.command("x\r\n."));
+      assertEquals("250 2.1.0 Ok\r\n", c.command("MAIL FROM:<a@sender.test>"));
+    }
+  }
+
+  @Test
+  void startTlsThenAuthThenMailOverTheJdkSslEngine() throws Exception {
+    TestTls tls = TestTls.create(dir);
+    MessageStore store = MessageStore.maildir(dir.resolve("mail"));
+    SmtpServerConfig cfg =
+        config().startTls(true).authenticator((u, p) -> u.equals("bob") && p.equals("pw")).build();
+    try (SmtpServer server = SmtpServer.builder(cfg, store).tls(tls.server).start();
+        LineClient c = new LineClient(server.address())) {
+      c.reply();
+      String ehlo = c.command("EHLO client.test");
+      assertTrue(ehlo.contains("STARTTLS") && !ehlo.contains("AUTH"), ehlo);
+      assertEquals("220 2.0.0 Ready to start TLS\r\n", c.command("STARTTLS"));
+      c.startTls(tls.client);
+      String secure = c.command("EHLO client.test");
+      assertTrue(secure.contains("AUTH PLAIN LOGIN") && !secure.contains("STARTTLS"), secure);
+      assertTrue(c.command("AUTH PLAIN AGJvYgBwdw==").startsWith("235 2.7.0"));
+      c.command("MAIL FROM:<bob@example.test>");
+      assertTrue(c.command("RCPT TO:<x@elsewhere.test>").startsWith("250"), "authenticated relay");
+      c.command("DATA");
+      byte[] big = new byte[200_000];
+      Arrays.fill(big, (byte) 'a');
+      for (int i = 998; i < big.length; i += 1000) {
+        big[i] = '\r';
+        big[i + 1] = '\n';
+      }
+      c.write(big);
+      assertTrue(c.command("\r\n.").startsWith("250 2.0.0"));
+      assertTrue(c.command("QUIT").startsWith("221"));
+      List<MessageStore.StoredMessage> stored = store.list("x@elsewhere.test");
+      byte[] bytes = store.read("x@elsewhere.test", stored.get(0).id());
+      assertTrue(new String(bytes, StandardCharsets.UTF_8).contains("with ESMTPSA id"));
+      byte[] expected = Arrays.copyOf(big, big.length + 2);
+      expected[big.length] = '\r';
+      expected[big.length + 1] = '\n';
+      assertArrayEquals(expected, body(bytes).getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void implicitTlsFromTheFirstByte() throws Exception {
+    TestTls tls = TestTls.create(dir);
+    MessageStore store = MessageStore.inMemory();
+    try (SmtpServer server =
+            SmtpServer.builder(config().implicitTls(true).build(), store).tls(tls.server).start();
+        LineClient c = new LineClient(server.address())) {
+      c.startTls(tls.client);
+      assertTrue(c.reply().startsWith("220 mx.example.test"));
+      String ehlo = c.command("EHLO client.test");
+      assertTrue(!ehlo.contains("STARTTLS"), ehlo);
+      c.command("MAIL FROM:<a@sender.test>");
+      c.command("RCPT TO:<bob@example.test>");
+      c.command("DATA");
+      assertTrue(c.command("hello\r\n.").startsWith("250 2.0.0"));
+      assertEquals(1, store.list("bob@example.test").size());
+    }
+  }
+
+  @Test
+  void plaintextToAnImplicitTlsPortClosesOnlyThatConnection() throws Exception {
+    TestTls tls = TestTls.create(dir);
+    try (SmtpServer server =
+            SmtpServer.builder(config().implicitTls(true).build(), MessageStore.inMemory())
+                .tls(tls.server)
+                .start();
+        LineClient bad = new LineClient(server.address());
+        LineClient good = new LineClient(server.address())) {
+      bad.write("EHLO client.test\r\n".repeat(100));
+      good.startTls(tls.client);
+      assertTrue(good.reply().startsWith("220"));
+      assertTrue(bad.drainUntilClosed(), "the server closed the plaintext connection");
+      assertTrue(good.command("NOOP").startsWith("250"), "the other connection is unaffected");
+    }
+  }
+
+  @Test
+  void theEnginesCommandTimeoutClosesTheConnectionWith421() throws Exception {
+    SmtpServerConfig cfg = config().commandTimeout(java.time.Duration.ofMillis(300)).build();
+    try (SmtpServer server = SmtpServer.builder(cfg, MessageStore.inMemory()).start();
+        LineClient c = new LineClient(server.address())) {
+      c.reply();
+      long start = System.nanoTime();
+      assertEquals("421 4.4.2 mx.example.test Error: timeout exceeded\r\n", c.reply());
+      assertTrue(System.nanoTime() - start >= 250_000_000L, "not before the deadline");
+      assertTrue(c.closedByServer());
+    }
+  }
+
+  @Test
+  void tlsIsRequiredWhenTheConfigurationAsksForIt() {
+    assertThrows(
+        IllegalStateException.class,
+        () -> SmtpServer.builder(config().startTls(true).build(), MessageStore.inMemory()).start());
+  }
+}
