@@ -7,4 +7,5 @@ module dev.headend.dhcp {
 
   exports dev.headend.dhcp.wire;
   exports dev.headend.dhcp.server;
+  exports dev.headend.dhcp.transport;
 }

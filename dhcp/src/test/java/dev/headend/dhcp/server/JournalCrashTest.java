@@ -190,7 +190,8 @@ class JournalCrashTest {
         }
       }
     }
-    System.out.printf("crash test: %d ACKs across %d kill -9 rounds, none lost%n", totalAcks, rounds);
+    System.out.printf(
+        "crash test: %d ACKs across %d kill -9 rounds, none lost%n", totalAcks, rounds);
     assertTrue(totalAcks > rounds * 5, "the churn ACKed " + totalAcks + " leases");
   }
 
