@@ -65,7 +65,11 @@ class DhcpClientsInteropTest {
                 + "{ echo \"HOOK $1 reason=$reason\"; env | grep -E"
                 + " '^(new_[a-z_]+|ip|router|dns|domain|lease|subnet|serverid)=' | sort; } >> "
                 + hookOut
-                + "\nexit 0\n");
+                + "\n"
+                // udhcpc only: take the address, inside the client namespace, so unicast works
+                + "[ -n \"$ip\" ] && [ \"$1\" = bound -o \"$1\" = renew ]"
+                + " && ip addr replace \"$ip/24\" dev \"$interface\"\n"
+                + "exit 0\n");
         Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
       } catch (IOException | RuntimeException | Error e) {
         net.close();
@@ -141,6 +145,41 @@ class DhcpClientsInteropTest {
       assertEquals("600", v.get("lease"));
       assertEquals("255.255.255.0", v.get("subnet"));
       assertEquals("10.99.0.1", v.get("serverid"));
+    }
+  }
+
+  @Test
+  @RequiresPeer(value = "udhcpc", install = "apt-get install -y udhcpc")
+  @RequiresPeer(value = "kill", install = "apt-get install -y procps")
+  void udhcpcRenewsByUnicastAtT1AndReleaseFreesTheAddress() throws Exception {
+    try (Lan lan = new Lan(20);
+        Proc.Running udhcpc =
+            lan.net
+                .client()
+                .start(
+                    "udhcpc",
+                    "-i",
+                    lan.net.client().device(),
+                    "-f",
+                    "-t",
+                    "5",
+                    "-T",
+                    "1",
+                    "-s",
+                    lan.hook.toString())) {
+      Matcher first =
+          lan.server.awaitOutput(
+              Pattern.compile("EVENT Leased\\[.*address=(10\\.99\\.0\\.\\d+), .*renewal=false"), T);
+      String address = first.group(1);
+      // T1 = 50% of 20 s: the client renews by unicast to the server (RFC 2131 §4.4.5)
+      udhcpc.awaitOutput(Pattern.compile("sending renew to (server )?10\\.99\\.0\\.1"), T);
+      lan.server.awaitOutput(
+          Pattern.compile(
+              "EVENT Leased\\[.*address=" + Pattern.quote(address) + ", .*renewal=true"),
+          T);
+      Proc.run(T, "kill", "-USR2", Long.toString(udhcpc.pid())).assertSuccess();
+      lan.server.awaitOutput(
+          Pattern.compile("EVENT Released\\[.*address=" + Pattern.quote(address) + "\\]"), T);
     }
   }
 
