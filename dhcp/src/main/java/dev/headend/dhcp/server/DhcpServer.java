@@ -737,7 +737,7 @@ public final class DhcpServer implements DatagramEngine<DhcpServerEvent> {
   private void freed(int a) {
     Subnet s = subnetContaining(a);
     if (s != null) {
-      pools.get(s).free.add(a);
+      pools.get(s).addFree(a);
     }
   }
 
@@ -838,6 +838,7 @@ public final class DhcpServer implements DatagramEngine<DhcpServerEvent> {
   private final class PoolState {
     final Subnet subnet;
     final ArrayDeque<Integer> free = new ArrayDeque<>();
+    final java.util.Set<Integer> inFree = new java.util.HashSet<>(); // each address once in free
     long unused;
     int pool;
     long cursor; // unsigned address
@@ -845,6 +846,12 @@ public final class DhcpServer implements DatagramEngine<DhcpServerEvent> {
     PoolState(Subnet subnet) {
       this.subnet = subnet;
       this.cursor = subnet.pools() == 0 ? 0 : subnet.poolFirst(0) & 0xffffffffL;
+    }
+
+    void addFree(int a) {
+      if (inFree.add(a)) {
+        free.add(a);
+      }
     }
 
     /** Whether {@code a} counts as a pool address for {@link #unused}: in a pool, unreserved. */
@@ -881,6 +888,7 @@ public final class DhcpServer implements DatagramEngine<DhcpServerEvent> {
       }
       for (int n = free.size(); n > 0; n--) {
         int a = free.poll();
+        inFree.remove(a);
         Lease l = byAddress.get(a);
         if (l == null
             || l.state() == Lease.State.BOUND
@@ -891,7 +899,7 @@ public final class DhcpServer implements DatagramEngine<DhcpServerEvent> {
         if (available(now, subnet, a, key, null)) {
           return a;
         }
-        free.add(a); // offered or reserved now: keep it for later
+        addFree(a); // offered or reserved now: keep it for later
       }
       return 0;
     }

@@ -131,7 +131,13 @@ class DhcpServerPropertiesTest {
             }
             long lease = sent.message().leaseTime().orElseThrow();
             held.put(a, new Holder(s.client(), now.plusSeconds(lease)));
-            bound.put(s.client(), sent.message().yiaddr());
+            Ipv4Address before = bound.put(s.client(), sent.message().yiaddr());
+            if (before != null
+                && before.value() != a
+                && held.containsKey(before.value())
+                && held.get(before.value()).client == s.client()) {
+              held.remove(before.value()); // a client has one binding: the new one ends the old
+            }
           }
         }
       }
