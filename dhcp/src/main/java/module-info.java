@@ -1,9 +1,11 @@
 /**
  * headend DHCP: a lossless DHCPv4/BOOTP codec with typed options (RFC 2131, 2132, 3396, 3046, 3442,
- * 4702).
+ * 4702), a sans-I/O server engine with durable lease stores, and its UDP adapter.
  */
 module dev.headend.dhcp {
   requires transitive dev.headend.core;
 
   exports dev.headend.dhcp.wire;
+  exports dev.headend.dhcp.server;
+  exports dev.headend.dhcp.transport;
 }

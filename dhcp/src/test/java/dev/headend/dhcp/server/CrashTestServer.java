@@ -1,0 +1,62 @@
+package dev.headend.dhcp.server;
+
+import dev.headend.core.net.IpPrefix;
+import dev.headend.core.net.Ipv4Address;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HexFormat;
+
+/**
+ * The server side of {@link JournalCrashTest}, run in a child JVM that the test kills with -9:
+ * reads one hex datagram per stdin line, hands it to a {@link DhcpServer} on a journal store, and
+ * prints each reply as {@code TX hex} (after the store synced, as on the wire), then {@code DONE}.
+ */
+public final class CrashTestServer {
+  static final Ipv4Address SERVER = Ipv4Address.parse("10.99.0.1");
+
+  private CrashTestServer() {}
+
+  static DhcpServer.Builder config() {
+    return DhcpServer.builder(SERVER)
+        .subnet(
+            Subnet.builder(IpPrefix.parse("10.99.0.0/16"))
+                .pool(Ipv4Address.parse("10.99.1.0"), Ipv4Address.parse("10.99.1.63"))
+                .build());
+  }
+
+  /** Arguments: the store directory. */
+  public static void main(String[] args) throws Exception {
+    HexFormat hex = HexFormat.of();
+    PrintStream out = new PrintStream(System.out, false, StandardCharsets.US_ASCII);
+    try (LeaseStore store = LeaseStore.journal(Path.of(args[0]), 40, true)) {
+      DhcpServer server = config().leaseStore(store).build();
+      out.println("READY " + server.leases().size());
+      out.flush();
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+      InetSocketAddress from = new InetSocketAddress("0.0.0.0", 68);
+      ByteBuffer buf = ByteBuffer.allocate(65_535);
+      String line;
+      while ((line = in.readLine()) != null) {
+        server.handle(Instant.now(), from, ByteBuffer.wrap(hex.parseHex(line)));
+        while (server.pollTransmit(buf.clear()) != null) {
+          buf.flip();
+          byte[] b = new byte[buf.remaining()];
+          buf.get(b);
+          out.println("TX " + hex.formatHex(b));
+        }
+        while (server.pollEvent() != null) {
+          // events are not needed here
+        }
+        out.println("DONE");
+        out.flush();
+      }
+    }
+  }
+}
