@@ -329,10 +329,6 @@ public final class TftpServer implements DatagramEngine<TftpServerEvent> {
       return this;
     }
 
-    int maxTransfers() {
-      return maxTransfers;
-    }
-
     /** The server. */
     public TftpServer build() {
       return new TftpServer(this);
