@@ -115,8 +115,8 @@ public final class TftpServer implements DatagramEngine<TftpServerEvent> {
       refuse(from, r, ErrorCode.NOT_DEFINED, "server busy; try again later");
       return;
     }
-    AtomicInteger mine = perClient.computeIfAbsent(from.getAddress(), a -> new AtomicInteger());
-    if (mine.get() >= maxTransfersPerClient) {
+    AtomicInteger mine = perClient.get(from.getAddress());
+    if (mine != null && mine.get() >= maxTransfersPerClient) {
       refuse(from, r, ErrorCode.NOT_DEFINED, "too many transfers from " + from.getAddress());
       return;
     }
@@ -145,7 +145,13 @@ public final class TftpServer implements DatagramEngine<TftpServerEvent> {
             ? new ReceivingTransfer(from, r.filename(), n, maxRetries, sink, now)
             : new SendingTransfer(from, r.filename(), n, maxRetries, content, now);
     running.add(from);
-    mine.incrementAndGet();
+    perClient.compute(
+        from.getAddress(),
+        (a, c) -> {
+          AtomicInteger n = c == null ? new AtomicInteger() : c;
+          n.incrementAndGet();
+          return n;
+        });
     t.onEnd(
         () -> {
           running.remove(from);
