@@ -148,9 +148,9 @@ public final class TftpServer implements DatagramEngine<TftpServerEvent> {
     perClient.compute(
         from.getAddress(),
         (a, c) -> {
-          AtomicInteger n = c == null ? new AtomicInteger() : c;
-          n.incrementAndGet();
-          return n;
+          AtomicInteger count = c == null ? new AtomicInteger() : c;
+          count.incrementAndGet();
+          return count;
         });
     t.onEnd(
         () -> {
