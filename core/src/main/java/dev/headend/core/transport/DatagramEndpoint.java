@@ -307,6 +307,12 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
           EventLoop.LOG.log(
               Level.ERROR, loop.name() + ": engine failed on a datagram from " + from, e);
         }
+        // answer before looking for the next datagram: in a lock-step exchange (a TFTP transfer)
+        // the peer then works on our reply while we make the receive call that finds nothing
+        flush();
+        if (sending()) {
+          return; // the socket is full: read nothing more until it drains
+        }
       }
     }
 
