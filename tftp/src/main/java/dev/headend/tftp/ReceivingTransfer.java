@@ -151,15 +151,8 @@ final class ReceivingTransfer extends TftpTransfer {
         n = translated.flip().remaining();
         sink.write(translated);
       }
-    } catch (TftpAccessException e) {
-      fail(e.code(), e.getMessage(), false, true);
-      return false;
-    } catch (IOException e) {
-      fail(
-          ErrorCode.NOT_DEFINED,
-          "could not store " + filename() + ": " + e.getMessage(),
-          false,
-          true);
+    } catch (TftpAccessException | IOException e) {
+      refused(e);
       return false;
     }
     bytes += n;
@@ -177,21 +170,27 @@ final class ReceivingTransfer extends TftpTransfer {
         }
       }
       sink.commit();
-    } catch (TftpAccessException e) {
-      fail(e.code(), e.getMessage(), false, true);
-      return;
-    } catch (IOException e) {
-      fail(
-          ErrorCode.NOT_DEFINED,
-          "could not store " + filename() + ": " + e.getMessage(),
-          false,
-          true);
+    } catch (TftpAccessException | IOException e) {
+      refused(e);
       return;
     }
     send(new Ack(lastBlock));
     finished = true;
     complete(now);
     armTimer(now); // dally: the sender may not have heard the final ACK
+  }
+
+  /** The sink refused or failed: the sender is told with the sink's code, or ERROR 0. */
+  private void refused(Exception e) {
+    if (e instanceof TftpAccessException a) {
+      fail(a.code(), a.getMessage(), false, true);
+    } else {
+      fail(
+          ErrorCode.NOT_DEFINED,
+          "could not store " + filename() + ": " + e.getMessage(),
+          false,
+          true);
+    }
   }
 
   @Override

@@ -25,13 +25,7 @@ public final class TftpClient {
       TransferOptions options,
       Instant now) {
     Objects.requireNonNull(sink, "sink");
-    Request r =
-        new Request(
-            false,
-            filename,
-            options.isNetascii() ? "netascii" : "octet",
-            options.requestOptions(false, -1));
-    return new ReceivingTransfer(server, r, options, sink, now);
+    return new ReceivingTransfer(server, request(false, filename, options, -1), options, sink, now);
   }
 
   /** A transfer writing {@code content} to {@code filename} on {@code server}. */
@@ -42,12 +36,13 @@ public final class TftpClient {
       TransferOptions options,
       Instant now) {
     Objects.requireNonNull(content, "content");
-    Request r =
-        new Request(
-            true,
-            filename,
-            options.isNetascii() ? "netascii" : "octet",
-            options.requestOptions(true, content.size()));
+    Request r = request(true, filename, options, content.size());
     return new SendingTransfer(server, r, options, content, now);
+  }
+
+  private static Request request(
+      boolean write, String filename, TransferOptions options, long size) {
+    String mode = options.isNetascii() ? "netascii" : "octet";
+    return new Request(write, filename, mode, options.requestOptions(write, size));
   }
 }
