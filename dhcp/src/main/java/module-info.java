@@ -7,5 +7,7 @@ module dev.headend.dhcp {
 
   exports dev.headend.dhcp.wire;
   exports dev.headend.dhcp.server;
+  exports dev.headend.dhcp.client;
+  exports dev.headend.dhcp.relay;
   exports dev.headend.dhcp.transport;
 }
