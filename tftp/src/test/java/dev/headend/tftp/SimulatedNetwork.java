@@ -39,6 +39,7 @@ final class SimulatedNetwork {
   private record InFlight(Instant at, long seq, Sent sent) {}
 
   private final Map<InetSocketAddress, DatagramEngine<?>> nodes = new LinkedHashMap<>();
+  private final Map<InetSocketAddress, InetSocketAddress> aliases = new LinkedHashMap<>();
   private final PriorityQueue<InFlight> inFlight =
       new PriorityQueue<>(
           (a, b) -> a.at.equals(b.at) ? Long.compare(a.seq, b.seq) : a.at.compareTo(b.at));
@@ -79,6 +80,11 @@ final class SimulatedNetwork {
 
   void attach(InetSocketAddress at, DatagramEngine<?> engine) {
     nodes.put(at, engine);
+  }
+
+  /** Delivers what is sent to {@code extra} (a broadcast address) to the engine at {@code at}. */
+  void alias(InetSocketAddress extra, InetSocketAddress at) {
+    aliases.put(extra, at);
   }
 
   /** Attaches a server at port 69 whose accepted transfers get ports of their own. */
@@ -124,10 +130,11 @@ final class SimulatedNetwork {
       }
       while (!inFlight.isEmpty() && !inFlight.peek().at.isAfter(now)) {
         Sent s = inFlight.poll().sent;
-        DatagramEngine<?> target = nodes.get(s.to);
+        InetSocketAddress to = aliases.getOrDefault(s.to, s.to);
+        DatagramEngine<?> target = nodes.get(to);
         if (target != null) {
           target.handle(now, s.from, ByteBuffer.wrap(s.bytes).asReadOnlyBuffer());
-          flush(s.to, target);
+          flush(to, target);
         }
       }
       for (Map.Entry<InetSocketAddress, DatagramEngine<?>> e : List.copyOf(nodes.entrySet())) {
