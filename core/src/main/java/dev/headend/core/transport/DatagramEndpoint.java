@@ -271,6 +271,14 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
       return false;
     }
 
+    /**
+     * Whether the socket talks with one peer that answers each reply (a session): then a receive
+     * right after replying finds nothing, and the wake-up of the next datagram is waited for.
+     */
+    boolean lockStep() {
+      return false;
+    }
+
     /** After a turn: keep the deadline, or end. */
     void afterDrive() {
       loop.schedule(this);
@@ -309,9 +317,12 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
         }
         // answer before looking for the next datagram: in a lock-step exchange (a TFTP transfer)
         // the peer then works on our reply while we make the receive call that finds nothing
-        flush();
+        boolean answered = flush();
         if (sending()) {
           return; // the socket is full: read nothing more until it drains
+        }
+        if (answered && lockStep()) {
+          return; // the peer waits for that answer: the next datagram can only come later
         }
       }
     }
@@ -350,7 +361,9 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
       return pendingDestination != null;
     }
 
-    private void flush() {
+    /** Sends what the engine has queued; whether anything was sent. */
+    private boolean flush() {
+      boolean sent = false;
       while (true) {
         if (pendingDestination == null) {
           out.clear();
@@ -375,8 +388,9 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
             // socket buffer full: resume when writable, and read nothing meanwhile, so an engine
             // cannot pile up answers faster than they leave
             key.interestOps(SelectionKey.OP_WRITE);
-            return;
+            return sent;
           }
+          sent = true;
         } catch (IOException | RuntimeException e) {
           // an unreachable network, or a destination this socket cannot reach at all (an IPv6
           // address from an IPv4 socket): this datagram is dropped, the next ones still go
@@ -388,6 +402,7 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
       if (key != null && key.isValid()) {
         key.interestOps(SelectionKey.OP_READ);
       }
+      return sent;
     }
 
     @Override
@@ -433,6 +448,11 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
 
     Session(DatagramChannel ch, DatagramEngine<S> eng, Consumer<? super S> events) {
       super(ch, eng, events);
+    }
+
+    @Override
+    boolean lockStep() {
+      return true;
     }
 
     @Override
