@@ -262,7 +262,7 @@ public final class TftpServer implements DatagramEngine<TftpServerEvent> {
     private final TftpFiles files;
     private int maxBlockSize = TftpPacket.MAX_BLKSIZE;
     private int maxWindowSize = 64;
-    private int windowMemory = 1 << 20;
+    private int windowMemory = 256 << 10;
     private Duration timeout = Duration.ofSeconds(1);
     private int maxRetries = 5;
     private int maxTransfers = 512;
@@ -290,7 +290,10 @@ public final class TftpServer implements DatagramEngine<TftpServerEvent> {
       return this;
     }
 
-    /** Bytes of blocks a sending transfer may hold for its window (default 1 MiB). */
+    /**
+     * Bytes of blocks a sending transfer may hold for its window (default 256 KiB, so the default
+     * 512 transfers hold at most 128 MiB).
+     */
     public Builder windowMemory(int bytes) {
       if (bytes < 8) {
         throw new IllegalArgumentException("windowMemory must be at least 8");
