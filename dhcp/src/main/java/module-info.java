@@ -1,6 +1,7 @@
 /**
  * headend DHCP: a lossless DHCPv4/BOOTP codec with typed options (RFC 2131, 2132, 3396, 3046, 3442,
- * 4702), a sans-I/O server engine with durable lease stores, and its UDP adapter.
+ * 4702), sans-I/O server (with durable lease stores), client (RFC 2131 figure 5) and relay agent
+ * (RFC 1542, 3046) engines, and their UDP adapters.
  */
 module dev.headend.dhcp {
   requires transitive dev.headend.core;

@@ -1,6 +1,12 @@
 package dev.headend.cli;
 
 import dev.headend.core.net.IpPrefix;
+import dev.headend.core.net.Ipv4Address;
+import dev.headend.dhcp.server.DhcpServer;
+import dev.headend.dhcp.server.LeaseStore;
+import dev.headend.dhcp.server.OptionSet;
+import dev.headend.dhcp.server.Subnet;
+import dev.headend.dhcp.transport.DhcpUdpServer;
 import dev.headend.dns.resolver.IterativeResolver;
 import dev.headend.dns.resolver.RootHints;
 import dev.headend.dns.server.AuthoritativeServer;
@@ -21,6 +27,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.xbill.DNS.Name;
@@ -46,6 +53,9 @@ final class Serve implements AutoCloseable {
       }
       if (options.smtpPort() >= 0) {
         s.startSmtp(options);
+      }
+      if (options.dhcpPort() >= 0) {
+        s.startDhcp(options);
       }
     } catch (IOException | ZoneException | RuntimeException e) {
       s.close();
@@ -158,6 +168,67 @@ final class Serve implements AutoCloseable {
             + "  mail for example.test into "
             + dir
             + " (maildir per recipient)");
+  }
+
+  private void startDhcp(ServeOptions options) throws IOException {
+    IpPrefix subnet = options.dhcpSubnet();
+    boolean loopback = options.bind().isLoopback();
+    // the server identifier: the bound address when it is on the subnet, else the subnet's first
+    Ipv4Address self =
+        options.bind() instanceof Ipv4Address b && subnet.contains(b)
+            ? b
+            : new Ipv4Address(((Ipv4Address) subnet.address()).value() + 1);
+    LeaseStore store =
+        options.dhcpLeases() == null
+            ? LeaseStore.inMemory()
+            : LeaseStore.journal(options.dhcpLeases(), 10_000, options.dhcpFsync());
+    DhcpServer.Builder server =
+        DhcpServer.builder(self)
+            .subnet(
+                Subnet.builder(subnet)
+                    .pool(options.dhcpPoolFirst(), options.dhcpPoolLast())
+                    .leaseTime(Duration.ofHours(1))
+                    .options(
+                        OptionSet.builder()
+                            .routers(List.of(self))
+                            .domainNameServers(List.of(self))
+                            .domainName("example.test")
+                            .tftpServerName(self.toString())
+                            .build())
+                    .build())
+            .leaseStore(store)
+            .maxOffers(1_000_000);
+    if (loopback) {
+      // on loopback: answer the sender (a relay or a test client), never broadcast
+      server.replyToSource(true);
+    }
+    InetSocketAddress bindTo = options.dhcpAddress();
+    DhcpUdpServer udp;
+    try {
+      udp = DhcpUdpServer.builder(server.build()).bind(bindTo).daemon(true).start();
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    running.add(store);
+    running.add(udp);
+    description.add(
+        "dhcp               udp     "
+            + hostPort(udp.localAddress())
+            + "  subnet "
+            + subnet
+            + " pool "
+            + options.dhcpPoolFirst()
+            + "-"
+            + options.dhcpPoolLast()
+            + ", server id "
+            + self
+            + (loopback ? " (replies to the source)" : "")
+            + (options.dhcpLeases() == null
+                ? ", leases in memory"
+                : ", leases in "
+                    + options.dhcpLeases()
+                    + (options.dhcpFsync() ? " (fsync)" : " (no fsync)")));
   }
 
   /** The SMTP server, for tests; null when off. */

@@ -3,6 +3,7 @@ package dev.headend.cli;
 import dev.headend.core.net.AddressFormatException;
 import dev.headend.core.net.IpAddress;
 import dev.headend.core.net.IpPrefix;
+import dev.headend.core.net.Ipv4Address;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +24,13 @@ record ServeOptions(
     Path tftpRoot,
     long tftpMaxWrite,
     int smtpPort,
-    Path mailDir) {
+    Path mailDir,
+    int dhcpPort,
+    IpPrefix dhcpSubnet,
+    Ipv4Address dhcpPoolFirst,
+    Ipv4Address dhcpPoolLast,
+    Path dhcpLeases,
+    boolean dhcpFsync) {
 
   /** A zone to load: its origin and master file. */
   record ZoneFile(Name origin, Path file) {}
@@ -53,6 +60,14 @@ record ServeOptions(
                                   0 = any free port; -1 = off)
         --mail-dir DIR            where received mail is stored, one maildir per recipient
                                   (default ./headend-mail)
+        --dhcp-port PORT          DHCPv4 server (default 6767; 0 = any free port; -1 = off). On
+                                  loopback it answers each request to its source (for relays
+                                  and test clients) and never broadcasts; elsewhere it follows
+                                  RFC 2131 (use 67 and --bind 0.0.0.0 to serve a real link)
+        --dhcp-subnet PREFIX      the subnet served (default 192.0.2.0/24, a documentation range)
+        --dhcp-pool FIRST-LAST    addresses handed out (default .100 to .199 of the subnet)
+        --dhcp-leases DIR         keep leases in a journal in DIR (default: in memory only)
+        --dhcp-fsync true|false   fsync the journal before each DHCPACK batch (default true)
       """;
 
   static ServeOptions parse(List<String> args) throws UsageException {
@@ -68,6 +83,11 @@ record ServeOptions(
     long tftpMaxWrite = -1;
     int smtpPort = 5025;
     Path mailDir = Path.of("headend-mail");
+    int dhcpPort = 6767;
+    IpPrefix dhcpSubnet = IpPrefix.parse("192.0.2.0/24");
+    Ipv4Address[] pool = null;
+    Path dhcpLeases = null;
+    boolean dhcpFsync = true;
     for (int i = 0; i < args.size(); i++) {
       String option = args.get(i);
       if (option.equals("--help") || option.equals("-h")) {
@@ -91,11 +111,23 @@ record ServeOptions(
           case "--tftp-allow-writes" -> tftpMaxWrite = positive(option, value);
           case "--smtp-port" -> smtpPort = value.equals("-1") ? -1 : port(value);
           case "--mail-dir" -> mailDir = Path.of(value);
+          case "--dhcp-port" -> dhcpPort = value.equals("-1") ? -1 : port(value);
+          case "--dhcp-subnet" -> dhcpSubnet = ipv4Prefix(value);
+          case "--dhcp-pool" -> pool = range(value);
+          case "--dhcp-leases" -> dhcpLeases = Path.of(value);
+          case "--dhcp-fsync" -> dhcpFsync = bool(option, value);
           default -> throw new UsageException("unknown option " + option);
         }
       } catch (AddressFormatException e) {
         throw new UsageException(option + ": " + e.getMessage());
       }
+    }
+    if (pool == null) {
+      int base = ((Ipv4Address) dhcpSubnet.address()).value();
+      pool = new Ipv4Address[] {new Ipv4Address(base + 100), new Ipv4Address(base + 199)};
+    }
+    if (!dhcpSubnet.contains(pool[0]) || !dhcpSubnet.contains(pool[1])) {
+      throw new UsageException("--dhcp-pool is not inside --dhcp-subnet " + dhcpSubnet);
     }
     if (transfer.isEmpty()) {
       transfer = List.of(IpPrefix.parse("127.0.0.0/8"), IpPrefix.parse("::1/128"));
@@ -112,7 +144,46 @@ record ServeOptions(
         tftpRoot,
         tftpMaxWrite,
         smtpPort,
-        mailDir);
+        mailDir,
+        dhcpPort,
+        dhcpSubnet,
+        pool[0],
+        pool[1],
+        dhcpLeases,
+        dhcpFsync);
+  }
+
+  InetSocketAddress dhcpAddress() {
+    return new InetSocketAddress(bind.toInetAddress(), dhcpPort);
+  }
+
+  private static IpPrefix ipv4Prefix(String value) throws UsageException {
+    IpPrefix p = IpPrefix.parse(value);
+    if (!(p.address() instanceof Ipv4Address) || p.length() > 30) {
+      throw new UsageException("--dhcp-subnet wants an IPv4 prefix of /30 or wider: " + value);
+    }
+    return p;
+  }
+
+  private static Ipv4Address[] range(String value) throws UsageException {
+    int dash = value.indexOf('-');
+    if (dash <= 0) {
+      throw new UsageException("--dhcp-pool wants FIRST-LAST, got " + value);
+    }
+    Ipv4Address first = Ipv4Address.parse(value.substring(0, dash).trim());
+    Ipv4Address last = Ipv4Address.parse(value.substring(dash + 1).trim());
+    if (Integer.compareUnsigned(first.value(), last.value()) > 0) {
+      throw new UsageException("--dhcp-pool: " + first + " is after " + last);
+    }
+    return new Ipv4Address[] {first, last};
+  }
+
+  private static boolean bool(String option, String value) throws UsageException {
+    return switch (value) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new UsageException(option + " wants true or false, got " + value);
+    };
   }
 
   InetSocketAddress smtpAddress() {

@@ -747,7 +747,9 @@ public final class DhcpServer implements DatagramEngine<DhcpServerEvent> {
     if (o.circuit != null) {
       offersPerCircuit.computeIfPresent(o.circuit, (c, n) -> n <= 1 ? null : n - 1);
     }
-    scheduled.remove(o.client);
+    // the client's deadline entry stays: when it fires it finds no offer (or a newer one, and
+    // moves to its expiry). Removing it here made every DISCOVER push a fresh entry, leaving one
+    // stale entry per lease cycle in the queue for the whole hold time.
   }
 
   // ------------------------------------------------------------------ time
