@@ -271,10 +271,7 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
       return false;
     }
 
-    /**
-     * Whether the socket talks with one peer that answers each reply (a session): then a receive
-     * right after replying finds nothing, and the wake-up of the next datagram is waited for.
-     */
+    /** Whether the socket talks with one peer that waits for each answer (a session). */
     boolean lockStep() {
       return false;
     }
@@ -315,14 +312,15 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
           EventLoop.LOG.log(
               Level.ERROR, loop.name() + ": engine failed on a datagram from " + from, e);
         }
-        // answer before looking for the next datagram: in a lock-step exchange (a TFTP transfer)
-        // the peer then works on our reply while we make the receive call that finds nothing
-        boolean answered = flush();
-        if (sending()) {
-          return; // the socket is full: read nothing more until it drains
-        }
-        if (answered && lockStep()) {
-          return; // the peer waits for that answer: the next datagram can only come later
+        if (lockStep()) {
+          // one peer that waits for each answer (a TFTP transfer): answer at once, and if there
+          // was an answer, the next datagram can only come after it, so wait for its wake-up
+          // instead of making a receive call that finds nothing. The main socket instead hands
+          // the engine the whole batch first, so that work per batch (a DHCP server's fsync
+          // before its ACKs) is shared by every datagram in it.
+          if (flush() || sending()) {
+            return;
+          }
         }
       }
     }
