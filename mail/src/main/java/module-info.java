@@ -6,6 +6,7 @@ module dev.headend.mail {
   requires transitive dev.headend.core;
 
   exports dev.headend.mail.smtp;
+  exports dev.headend.mail.smtp.client;
   exports dev.headend.mail.smtp.transport;
   exports dev.headend.mail.message;
 }
