@@ -99,12 +99,12 @@ class SmtpClientEnginePropertiesTest {
     assertTrue(result.allAccepted(), result.toString());
     assertNotNull(received);
     String s = new String(received, java.nio.charset.StandardCharsets.ISO_8859_1);
-    int body = s.indexOf("\r\n", s.indexOf("Received:"));
+    int at = s.indexOf("\r\n", s.indexOf("Received:"));
     // skip the Received header (folded over several lines) added by the server
-    while (body + 2 < s.length() && (s.charAt(body + 2) == ' ' || s.charAt(body + 2) == '\t')) {
-      body = s.indexOf("\r\n", body + 2);
+    while (at + 2 < s.length() && (s.charAt(at + 2) == ' ' || s.charAt(at + 2) == '\t')) {
+      at = s.indexOf("\r\n", at + 2);
     }
-    byte[] stored = java.util.Arrays.copyOfRange(received, body + 2, received.length);
+    byte[] stored = java.util.Arrays.copyOfRange(received, at + 2, received.length);
     assertArrayEquals(canonical(content), stored);
     assertEquals(2, result.recipients().size());
   }
