@@ -63,7 +63,9 @@ final class MaildirMessageStore implements MessageStore {
       while (b.hasRemaining()) {
         ch.write(b);
       }
-      ch.force(true);
+      // force(false) is fdatasync(2) on Linux: the data and the metadata needed to read it back
+      // (size, block map, the new inode); the entry in new/ is made durable by commit() below
+      ch.force(false);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(tmp);
       throw e;
