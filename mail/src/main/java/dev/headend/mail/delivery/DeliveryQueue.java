@@ -124,7 +124,7 @@ public final class DeliveryQueue {
    */
   public void report(Instant now, Attempt attempt, List<RecipientResult> results) {
     Work w = work.get(attempt.id());
-    if (w == null || !w.inFlight) {
+    if (w == null || !w.inFlight || w.attempts != attempt.attempt()) {
       throw new IllegalArgumentException("unknown or already reported attempt " + attempt.id());
     }
     w.inFlight = false;

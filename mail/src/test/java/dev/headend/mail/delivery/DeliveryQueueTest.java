@@ -152,4 +152,18 @@ class DeliveryQueueTest {
     OutgoingMessage bounceOfBounce = new Bounce(dsn, b.failed()).report("mx.a.test", T0);
     assertNull(bounceOfBounce, "a bounce is never bounced");
   }
+
+  @Test
+  void aStaleAttemptCannotBeReportedAfterItsRetryWasHandedOut() {
+    DeliveryQueue q = DeliveryQueue.builder().build();
+    q.submit(T0, message("x@b.test"));
+    DeliveryQueue.Attempt first = q.due(T0).get(0);
+    q.report(T0, first, List.of(r("x@b.test", Status.TEMP_FAILED, LATER)));
+    DeliveryQueue.Attempt second = q.due(q.pollTimeout()).get(0);
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> q.report(T0, first, List.of(r("x@b.test", Status.ACCEPTED, OK))));
+    q.report(T0, second, List.of(r("x@b.test", Status.ACCEPTED, OK)));
+    assertEquals(0, q.size());
+  }
 }

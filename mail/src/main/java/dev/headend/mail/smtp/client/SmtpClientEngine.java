@@ -68,6 +68,8 @@ public final class SmtpClientEngine implements StreamEngine<SmtpClientEvent> {
     DATA
   }
 
+  private static final Duration QUIT_WAIT = Duration.ofSeconds(30);
+
   private final SmtpClientConfig config;
   private final OutgoingMessage message;
   private final long size;
@@ -503,7 +505,12 @@ public final class SmtpClientEngine implements StreamEngine<SmtpClientEvent> {
       deadline = null;
       return;
     }
-    send(now, "QUIT", State.QUIT, config.commandTimeout());
+    // the result is known: wait for QUIT's 221 briefly, not the full command timeout
+    Duration quitWait = config.commandTimeout();
+    if (quitWait.compareTo(QUIT_WAIT) > 0) {
+      quitWait = QUIT_WAIT;
+    }
+    send(now, "QUIT", State.QUIT, quitWait);
   }
 
   private DeliveryResult result(SmtpClientError error, SmtpReply reply) {

@@ -376,4 +376,17 @@ class SmtpClientEngineTest {
     assertTrue(d.result().allAccepted());
     assertEquals(1, d.events.size());
   }
+
+  @Test
+  void quitReplyIsAwaitedBrieflyOnly() {
+    Dialog d = new Dialog(config().build(), message("bob@b.test"));
+    d.server("220 mx\r\n");
+    d.server(EHLO_PIPE);
+    d.server("250 ok\r\n250 ok\r\n354 go\r\n");
+    assertEquals("QUIT\r\n", d.server("250 ok\r\n"));
+    assertEquals(T0.plus(Duration.ofSeconds(30)), d.engine.pollTimeout());
+    d.engine.handleTimeout(T0.plus(Duration.ofSeconds(30)));
+    assertTrue(d.engine.isClosed());
+    assertTrue(d.result().allAccepted(), "a silent QUIT does not change the result");
+  }
 }
