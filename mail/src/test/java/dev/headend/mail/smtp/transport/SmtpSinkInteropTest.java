@@ -201,4 +201,92 @@ class SmtpSinkInteropTest {
     assertEquals(500, bounce.failed().get(0).reply().code());
     assertEquals(0, queue.size());
   }
+
+  /**
+   * A one-connection TCP relay that records what the client sends, read by read, so a test can see
+   * which commands left together.
+   */
+  private static final class RecordingProxy implements AutoCloseable {
+    final java.net.ServerSocket listener;
+    final List<String> clientReads = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final Thread thread;
+
+    RecordingProxy(InetSocketAddress target) throws IOException {
+      listener = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+      listener.setSoTimeout(10_000);
+      thread =
+          new Thread(
+              () -> {
+                try (Socket client = listener.accept();
+                    Socket server = new Socket()) {
+                  server.connect(target, 5000);
+                  client.setSoTimeout(10_000);
+                  server.setSoTimeout(10_000);
+                  Thread back =
+                      new Thread(() -> copy(server, client, null), "proxy-server-to-client");
+                  back.setDaemon(true);
+                  back.start();
+                  copy(client, server, clientReads);
+                  back.join(10_000);
+                } catch (IOException | InterruptedException e) {
+                  clientReads.add("proxy failed: " + e);
+                }
+              },
+              "proxy-client-to-server");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    InetSocketAddress address() {
+      return new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+    }
+
+    private static void copy(Socket from, Socket to, List<String> record) {
+      byte[] buf = new byte[65536];
+      try {
+        for (int n; (n = from.getInputStream().read(buf)) >= 0; ) {
+          if (record != null) {
+            record.add(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+          }
+          to.getOutputStream().write(buf, 0, n);
+        }
+        to.shutdownOutput();
+      } catch (IOException e) {
+        if (record != null) {
+          record.add("copy ended: " + e);
+        }
+      }
+    }
+
+    /** Waits until the relayed connection has ended (both directions copied). */
+    void awaitDone() throws InterruptedException {
+      thread.join(10_000);
+    }
+
+    @Override
+    public void close() throws IOException {
+      listener.close();
+    }
+  }
+
+  @Test
+  void mailRcptAndDataLeaveInOneWriteWhenSmtpSinkOffersPipelining() throws Exception {
+    int port = FreePorts.tcpAndUdp();
+    InetAddress lo = InetAddress.getLoopbackAddress();
+    try (Proc.Running p = sink(dir.resolve("dump"), lo, port);
+        RecordingProxy proxy = new RecordingProxy(new InetSocketAddress(lo, port))) {
+      assertTrue(p.isAlive(), p.stderr());
+      DeliveryResult r =
+          client().deliver(proxy.address(), "localhost", message("bob@b.test", "carol@b.test"));
+      assertTrue(r.allAccepted(), r.toString());
+      proxy.awaitDone();
+      String batch =
+          proxy.clientReads.stream().filter(c -> c.contains("MAIL FROM")).findFirst().orElse("");
+      assertEquals(
+          "MAIL FROM:<alice@a.test>\r\nRCPT TO:<bob@b.test>\r\nRCPT TO:<carol@b.test>\r\n"
+              + "DATA\r\n",
+          batch,
+          String.valueOf(proxy.clientReads));
+    }
+  }
 }
