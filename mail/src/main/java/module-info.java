@@ -4,8 +4,11 @@
  */
 module dev.headend.mail {
   requires transitive dev.headend.core;
+  requires transitive dev.headend.dns;
 
   exports dev.headend.mail.smtp;
+  exports dev.headend.mail.smtp.client;
+  exports dev.headend.mail.delivery;
   exports dev.headend.mail.smtp.transport;
   exports dev.headend.mail.message;
 }

@@ -12,9 +12,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * {@link MessageStore#maildir(Path)}: {@code root/<mailbox>/{tmp,new,cur}/<id>}. Mailbox names are
@@ -26,6 +30,13 @@ final class MaildirMessageStore implements MessageStore {
       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+@-";
   private final Path root;
   private final AtomicLong sequence = new AtomicLong();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition roundDone = lock.newCondition();
+  private final Set<Path> dirty = new LinkedHashSet<>(); // directories renamed into, not yet forced
+  private long renamed; // renames so far (numbered under the lock, after the rename)
+  private long durable; // renames up to this number are durable
+  private boolean syncing; // a leader is forcing directories now
+  private long commits;
   private final String unique;
 
   MaildirMessageStore(Path root) throws IOException {
@@ -52,19 +63,84 @@ final class MaildirMessageStore implements MessageStore {
       while (b.hasRemaining()) {
         ch.write(b);
       }
-      ch.force(true);
+      // force(false) is fdatasync(2) on Linux: the data and the metadata needed to read it back
+      // (size, block map, the new inode); the entry in new/ is made durable by commit() below
+      ch.force(false);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
+    Path target = box.resolve("new").resolve(id);
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(tmp);
       throw e;
     }
     try {
-      Files.move(tmp, box.resolve("new").resolve(id), StandardCopyOption.ATOMIC_MOVE);
+      commit(box.resolve("new"));
     } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(tmp);
+      Files.deleteIfExists(target);
       throw e;
     }
-    forceDirectory(box.resolve("new"));
     return new StoredMessage(mailbox, id, content.length);
+  }
+
+  /**
+   * Group commit of directory entries: returns once a {@code fsync} of {@code dir} that started
+   * after this call has completed. Concurrent callers share one {@code fsync} per directory: the
+   * first becomes the leader and forces every directory renamed into so far; callers arriving
+   * meanwhile wait for the next round, which covers all of them. (Each message's own file was
+   * forced by its own thread before the rename, concurrently with the others.)
+   */
+  private void commit(Path dir) throws IOException {
+    lock.lock();
+    try {
+      long mine = ++renamed;
+      dirty.add(dir);
+      while (durable < mine) {
+        if (syncing) {
+          roundDone.awaitUninterruptibly();
+          continue;
+        }
+        syncing = true;
+        long upTo = renamed;
+        List<Path> dirs = new ArrayList<>(dirty);
+        dirty.clear();
+        lock.unlock();
+        IOException failure = null;
+        try {
+          for (Path d : dirs) {
+            forceDirectory(d);
+          }
+        } catch (IOException e) {
+          failure = e;
+        } finally {
+          lock.lock();
+          syncing = false;
+        }
+        if (failure != null) {
+          dirty.addAll(dirs); // the next leader tries again for the others
+          roundDone.signalAll();
+          throw failure;
+        }
+        durable = Math.max(durable, upTo);
+        commits++;
+        roundDone.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Directory syncs done so far (each covering one or more messages); for tests. */
+  long directoryCommits() {
+    lock.lock();
+    try {
+      return commits;
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override

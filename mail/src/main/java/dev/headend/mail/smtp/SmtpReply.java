@@ -3,6 +3,7 @@ package dev.headend.mail.smtp;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * An SMTP reply: a three-digit code (RFC 5321 §4.2), an optional enhanced status code (RFC 3463,
@@ -14,6 +15,7 @@ import java.util.Objects;
  * @param lines the text, one entry per reply line; never empty
  */
 public record SmtpReply(int code, String enhancedStatus, List<String> lines) {
+  private static final Pattern ENHANCED = Pattern.compile("[245]\\.\\d{1,3}\\.\\d{1,3}");
 
   /** Checks the code, the status class and the text (no CR or LF inside a line). */
   public SmtpReply {
@@ -21,7 +23,7 @@ public record SmtpReply(int code, String enhancedStatus, List<String> lines) {
       throw new IllegalArgumentException("reply code out of range: " + code);
     }
     if (enhancedStatus != null
-        && (!enhancedStatus.matches("[245]\\.\\d{1,3}\\.\\d{1,3}")
+        && (!ENHANCED.matcher(enhancedStatus).matches()
             || enhancedStatus.charAt(0) != Integer.toString(code).charAt(0))) {
       throw new IllegalArgumentException(
           "enhanced status " + enhancedStatus + " does not fit reply code " + code);

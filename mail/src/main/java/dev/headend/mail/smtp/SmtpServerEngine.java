@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * The server side of one SMTP session (RFC 5321) as a sans-I/O {@link StreamEngine}: bytes and time
@@ -50,6 +51,11 @@ import java.util.Objects;
  */
 public final class SmtpServerEngine implements StreamEngine<SmtpEvent> {
   private static final int MAX_AUTH_LINE = 12288; // RFC 4954 §4
+  // compiled once: String.matches and split(regex) compile a Pattern on every call
+  private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final Pattern DIGITS = Pattern.compile("\\d{1,18}");
+  private static final Pattern SPACES = Pattern.compile(" +");
+  private static final Pattern KEYWORD = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]*");
   private static final int MAIL_ALLOWANCE = 1024; // SIZE (RFC 1870 §3), AUTH= (RFC 4954 §5), ...
   private static final int MAX_PENDING_OUTPUT = 64 * 1024;
   private static final DateTimeFormatter DATE =
@@ -129,7 +135,7 @@ public final class SmtpServerEngine implements StreamEngine<SmtpEvent> {
    */
   public static SmtpServerEngine open(
       SmtpServerConfig config, InetSocketAddress client, String sessionId, Instant now) {
-    if (!sessionId.matches("[A-Za-z0-9._-]{1,64}")) {
+    if (!SESSION_ID.matcher(sessionId).matches()) {
       throw new IllegalArgumentException("session id must be 1-64 of [A-Za-z0-9._-]");
     }
     return new SmtpServerEngine(config, client, sessionId, now);
@@ -495,7 +501,7 @@ public final class SmtpServerEngine implements StreamEngine<SmtpEvent> {
       seen.add(key);
       switch (key) {
         case "SIZE" -> {
-          if (value == null || !value.matches("\\d{1,18}")) {
+          if (value == null || !DIGITS.matcher(value).matches()) {
             error(501, "5.5.4", "Bad SIZE parameter");
             return;
           }
@@ -642,12 +648,12 @@ public final class SmtpServerEngine implements StreamEngine<SmtpEvent> {
   }
 
   private void bdat(String arg) {
-    String[] parts = arg.split(" +");
+    String[] parts = SPACES.split(arg);
     boolean last = parts.length == 2 && parts[1].equalsIgnoreCase("LAST");
     if (parts.length < 1
         || parts.length > 2
         || (parts.length == 2 && !last)
-        || !parts[0].matches("\\d{1,18}")) {
+        || !DIGITS.matcher(parts[0]).matches()) {
       error(501, "5.5.4", "Syntax: BDAT size [LAST]");
       return;
     }
@@ -980,13 +986,13 @@ public final class SmtpServerEngine implements StreamEngine<SmtpEvent> {
       params.add(null);
       return params;
     }
-    for (String p : arg.substring(from).trim().split(" +")) {
+    for (String p : SPACES.split(arg.substring(from).trim())) {
       if (p.isEmpty()) {
         continue;
       }
       int eq = p.indexOf('=');
       String key = eq < 0 ? p : p.substring(0, eq);
-      params.add(key.matches("[A-Za-z0-9][A-Za-z0-9-]*") ? p : null);
+      params.add(KEYWORD.matcher(key).matches() ? p : null);
     }
     return params;
   }

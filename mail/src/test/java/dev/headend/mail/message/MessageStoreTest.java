@@ -97,4 +97,44 @@ class MessageStoreTest {
     }
     assertEquals(64, store.list("bob@example.test").size());
   }
+
+  @Test
+  void groupCommitSharesDirectorySyncsAndEveryAppendReturnsVisible() throws Exception {
+    MaildirMessageStore store = (MaildirMessageStore) MessageStore.maildir(dir.resolve("gc"));
+    store.append("bob@example.test", "warm\r\n".getBytes(StandardCharsets.US_ASCII));
+    long before = store.directoryCommits();
+    int threads = 16;
+    int each = 40;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<Boolean>> results = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int n = t;
+        results.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < each; i++) {
+                    String box = (n % 2 == 0 ? "bob" : "carol") + "@example.test";
+                    MessageStore.StoredMessage m =
+                        store.append(box, ("m" + n + "." + i + "\r\n").getBytes());
+                    // when append returns, the message is in new/ (and its entry was forced)
+                    if (!Files.isRegularFile(
+                        dir.resolve("gc").resolve(box).resolve("new").resolve(m.id()))) {
+                      return false;
+                    }
+                  }
+                  return true;
+                }));
+      }
+      for (Future<Boolean> f : results) {
+        assertTrue(f.get());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(threads / 2 * each + 1, store.list("bob@example.test").size());
+    assertEquals(threads / 2 * each, store.list("carol@example.test").size());
+    long syncs = store.directoryCommits() - before;
+    assertTrue(syncs >= 1 && syncs <= threads * each, "directory commit rounds: " + syncs);
+  }
 }

@@ -203,7 +203,7 @@ public final class SmtpServer implements AutoCloseable {
     private Function<String, String> mailboxOf = r -> r.toLowerCase(Locale.ROOT);
     private Clock clock = Clock.systemUTC();
     private int ioThreads = 1;
-    private int storeThreads = 2;
+    private int storeThreads = 16;
     private int maxConnections = 1024;
     private Duration idleTimeout = Duration.ofMinutes(10);
 
@@ -242,7 +242,10 @@ public final class SmtpServer implements AutoCloseable {
       return this;
     }
 
-    /** Threads writing to the store (default 2). */
+    /**
+     * Threads writing to the store (default 16: they mostly wait for the disk, and the maildir
+     * store commits the directory entries of concurrent appends together).
+     */
     public Builder storeThreads(int n) {
       if (n < 1) {
         throw new IllegalArgumentException("storeThreads must be at least 1");

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Runs Postfix's smtp-source against headend's SMTP server (`headend serve`, storing every message
+# durably in its maildir) and against Postfix's smtp-sink (which stores nothing) in this one run,
+# and prints both message rates and their ratio.
+#
+#   benchmarks/mail/smtp-source-vs-sink.sh        # after: mvn -B -ntp install -DskipTests
+#
+# The two servers run side by side and are measured in alternation, ROUNDS times each; the medians
+# are compared, because this shared machine's speed drifts from one run to the next.
+#
+# Env: MESSAGES (per round: 5000), SESSIONS (smtp-source -s: 20), SIZE (message octets: 2000),
+#      ROUNDS (3), REUSE (1: smtp-source -d, several messages per connection; 0: one connection
+#      per message), MAIL_DIR (where headend stores: a fresh folder under /var/tmp, on disk, not
+#      tmpfs), JAR (cli/target/headend.jar), JAVA (java), JAVA_OPTS.
+# Needs: postfix (smtp-source, smtp-sink). Loopback only; never port 2525.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+MESSAGES=${MESSAGES:-5000}
+SESSIONS=${SESSIONS:-20}
+SIZE=${SIZE:-2000}
+ROUNDS=${ROUNDS:-3}
+REUSE=${REUSE:-0}
+JAR=${JAR:-cli/target/headend.jar}
+JAVA=${JAVA:-java}
+JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx256m}
+
+for tool in smtp-source smtp-sink python3 "$JAVA"; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y postfix)" >&2; exit 2; }
+done
+[ -f "$JAR" ] || { echo "missing $JAR: run mvn -B -ntp install -DskipTests" >&2; exit 2; }
+
+work=$(mktemp -d /var/tmp/smtp-bench.XXXXXX)
+MAIL_DIR=${MAIL_DIR:-$work/mail}
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+SINK_PORT=$(free_port)
+OUR_PORT=$(free_port)
+[ "$SINK_PORT" != 2525 ] && [ "$OUR_PORT" != 2525 ] || { echo "got port 2525; run again" >&2; exit 2; }
+
+smtp-sink -u "$(id -un)" 127.0.0.1:"$SINK_PORT" 1024 > "$work/sink.out" 2>&1 &
+pids+=($!)
+# shellcheck disable=SC2086
+"$JAVA" $JAVA_OPTS -jar "$JAR" serve --dns-port 0 --resolver-port -1 --tftp-port -1 \
+  --smtp-port "$OUR_PORT" --mail-dir "$MAIL_DIR" > "$work/headend.out" 2>&1 &
+pids+=($!)
+
+wait_port() {
+  for _ in $(seq 1 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
+  echo "nothing listens on port $1" >&2; cat "$work"/*.out >&2; exit 1
+}
+wait_port "$SINK_PORT"
+wait_port "$OUR_PORT"
+
+reuse=()
+[ "$REUSE" = 1 ] && reuse=(-d)
+# Prints messages per second for one smtp-source run against port $1.
+run() {
+  local start end
+  start=$(date +%s.%N)
+  smtp-source "${reuse[@]}" -s "$SESSIONS" -m "$MESSAGES" -l "$SIZE" -f alice@sender.test \
+    -t bob@example.test 127.0.0.1:"$1" > "$work/source.out" 2>&1 || { cat "$work/source.out" >&2; exit 1; }
+  end=$(date +%s.%N)
+  python3 -c "print(round($MESSAGES / ($end - $start)))"
+}
+
+# warm-up (JIT, page cache), then alternate
+run "$OUR_PORT" > /dev/null
+run "$SINK_PORT" > /dev/null
+ours=(); sink=()
+for r in $(seq 1 "$ROUNDS"); do
+  sink+=("$(run "$SINK_PORT")")
+  ours+=("$(run "$OUR_PORT")")
+  echo "round $r: smtp-sink ${sink[-1]} msg/s, headend ${ours[-1]} msg/s" >&2
+done
+
+stored=$(find "$MAIL_DIR" -path '*/new/*' -type f | wc -l)
+expected=$(( MESSAGES * (ROUNDS + 1) ))
+[ "$stored" -eq "$expected" ] || { echo "headend stored $stored messages, expected $expected" >&2; exit 1; }
+
+python3 - "${sink[*]}" "${ours[*]}" <<'PY'
+import statistics, sys
+sink = [int(x) for x in sys.argv[1].split()]
+ours = [int(x) for x in sys.argv[2].split()]
+s, o = statistics.median(sink), statistics.median(ours)
+print(f"smtp-sink (stores nothing):         {s:.0f} msg/s  (rounds {sink})")
+print(f"headend serve (maildir, fsync'd):   {o:.0f} msg/s  (rounds {ours})")
+print(f"ratio headend/smtp-sink:            {o / s:.2f}")
+PY
+echo "messages stored durably by headend: $stored"

@@ -1,0 +1,91 @@
+package dev.headend.mail.delivery;
+
+import dev.headend.mail.smtp.client.OutgoingMessage;
+import dev.headend.mail.smtp.client.RecipientResult;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A message that could not be delivered to some recipients: what a mail system reports to the
+ * sender.
+ *
+ * @param message the original message
+ * @param failed the recipients that failed for good, each with the reply that decided it
+ */
+public record Bounce(OutgoingMessage message, List<RecipientResult> failed) {
+
+  /** Copies the list. */
+  public Bounce {
+    Objects.requireNonNull(message, "message");
+    failed = List.copyOf(failed);
+  }
+
+  /**
+   * The non-delivery report to send to the original sender, as an RFC 3464 {@code
+   * multipart/report}: a human-readable part, a {@code message/delivery-status} part with one block
+   * per failed recipient (Action, Status, Diagnostic-Code), and the original header. From the null
+   * sender {@code <>} (so a bounce is never bounced, RFC 5321 §4.5.5); {@code null} when the
+   * original sender was already null.
+   *
+   * @param reportingMta this system's host name
+   * @param now the report's date
+   */
+  public OutgoingMessage report(String reportingMta, Instant now) {
+    if (message.sender().isEmpty()) {
+      return null;
+    }
+    String boundary = "=_headend_" + Long.toHexString(now.toEpochMilli());
+    StringBuilder sb = new StringBuilder();
+    sb.append("From: Mail Delivery System <MAILER-DAEMON@").append(reportingMta).append(">\r\n");
+    sb.append("To: <").append(message.sender()).append(">\r\n");
+    sb.append("Subject: Undelivered Mail Returned to Sender\r\n");
+    sb.append("Date: ")
+        .append(DateTimeFormatter.RFC_1123_DATE_TIME.format(now.atOffset(ZoneOffset.UTC)))
+        .append("\r\n");
+    sb.append("Auto-Submitted: auto-replied\r\n");
+    sb.append("MIME-Version: 1.0\r\n");
+    sb.append("Content-Type: multipart/report; report-type=delivery-status;\r\n")
+        .append("\tboundary=\"")
+        .append(boundary)
+        .append("\"\r\n\r\n");
+    sb.append("--").append(boundary).append("\r\n");
+    sb.append("Content-Type: text/plain; charset=utf-8\r\n\r\n");
+    sb.append("Your message could not be delivered to these recipients:\r\n\r\n");
+    for (RecipientResult r : failed) {
+      sb.append("  <").append(r.recipient()).append(">: ").append(r.reply()).append("\r\n");
+    }
+    sb.append("\r\n--").append(boundary).append("\r\n");
+    sb.append("Content-Type: message/delivery-status\r\n\r\n");
+    sb.append("Reporting-MTA: dns; ").append(reportingMta).append("\r\n");
+    sb.append("Arrival-Date: ")
+        .append(DateTimeFormatter.RFC_1123_DATE_TIME.format(now.atOffset(ZoneOffset.UTC)))
+        .append("\r\n");
+    for (RecipientResult r : failed) {
+      String status =
+          r.reply().enhancedStatus() != null
+              ? r.reply().enhancedStatus()
+              : r.reply().code() >= 500 ? "5.0.0" : "4.0.0";
+      sb.append("\r\nFinal-Recipient: rfc822; ").append(r.recipient()).append("\r\n");
+      sb.append("Action: failed\r\n");
+      sb.append("Status: ").append(status.charAt(0) == '4' ? "5" + status.substring(1) : status);
+      sb.append("\r\n");
+      sb.append("Diagnostic-Code: smtp; ")
+          .append(r.reply().code())
+          .append(' ')
+          .append(String.join(" ", r.reply().lines()))
+          .append("\r\n");
+    }
+    sb.append("\r\n--").append(boundary).append("\r\n");
+    sb.append("Content-Type: text/rfc822-headers\r\n\r\n");
+    String original = new String(message.content(), StandardCharsets.UTF_8);
+    int end = original.indexOf("\r\n\r\n");
+    sb.append(end >= 0 ? original.substring(0, end + 2) : "");
+    sb.append("\r\n--").append(boundary).append("--\r\n");
+    return new OutgoingMessage(
+        "", List.of(message.sender()), sb.toString().getBytes(StandardCharsets.UTF_8));
+  }
+}
