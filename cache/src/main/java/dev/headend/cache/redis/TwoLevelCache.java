@@ -84,20 +84,29 @@ public final class TwoLevelCache<V> implements AutoCloseable {
     return local.get(key);
   }
 
-  /** Stores {@code value} in Redis and tells every node to drop its local copy. */
+  /**
+   * Stores {@code value} in Redis, drops this node's local copy at once (its next read sees the
+   * value) and tells every other node to drop theirs.
+   */
   public void put(String key, V value) {
     try {
       store(key, value);
+      local.invalidate(key); // this node reads its own write at once, not when the message returns
       redis.publish(channel, key);
     } catch (JedisException e) {
       throw new IllegalStateException("Redis: cannot store " + key + ": " + e.getMessage(), e);
     }
   }
 
-  /** Deletes the Redis copy and tells every node to drop its local copy. */
+  /**
+   * Deletes the Redis copy, drops this node's local copy at once and tells every other node to drop
+   * theirs.
+   */
   public void invalidate(String key) {
     try {
       redis.del(prefix + key);
+      local.invalidate(
+          key); // after the delete, so a read in between cannot bring the old copy back
       redis.publish(channel, key);
     } catch (JedisException e) {
       throw new IllegalStateException("Redis: cannot invalidate " + key + ": " + e.getMessage(), e);

@@ -83,6 +83,7 @@ class TwoLevelCacheTest {
       assertEquals("v2", a.get("k"));
 
       b.put("k", "v3");
+      assertEquals("v3", b.get("k"), "b reads its own write at once");
       eventually(() -> "v3".equals(a.get("k")), "a sees b's put");
       assertTrue(a.localMetrics().loads() >= 3);
     }
