@@ -60,4 +60,11 @@ public interface DatagramEngine<E> {
 
   /** The next event for the application, or {@code null} when there is none. */
   E pollEvent();
+
+  /**
+   * The adapter is closing: give up what is in progress, queue what peers should be told and report
+   * the end as events. The adapter then sends and delivers what was queued once, and closes. By
+   * default nothing happens.
+   */
+  default void shutdown(Instant now) {}
 }

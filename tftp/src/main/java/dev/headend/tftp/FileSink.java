@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes to a temporary file beside the target; on commit forces it to disk, moves it into place
@@ -30,7 +31,12 @@ final class FileSink implements TftpSink {
     this.maxBytes = maxBytes;
     Path parent = this.target.getParent();
     this.temp = Files.createTempFile(parent, "." + this.target.getFileName() + ".", ".part");
-    this.channel = FileChannel.open(temp, StandardOpenOption.WRITE);
+    try {
+      this.channel = FileChannel.open(temp, StandardOpenOption.WRITE);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(temp);
+      throw e;
+    }
   }
 
   @Override
@@ -50,11 +56,14 @@ final class FileSink implements TftpSink {
     try (channel) {
       channel.force(true);
     }
+    readableByOthers();
     try {
       if (overwrite) {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
       } else {
-        Files.move(temp, target);
+        // a hard link fails if the name exists, with no window for another file to slip in
+        Files.createLink(target, temp);
+        Files.delete(temp);
       }
     } catch (FileAlreadyExistsException e) {
       abort();
@@ -62,6 +71,18 @@ final class FileSink implements TftpSink {
     }
     try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
       dir.force(true);
+    } catch (IOException e) {
+      // the file is in place; only the durability of its name is in doubt
+      LOG.log(System.Logger.Level.WARNING, "could not sync the folder of " + target, e);
+    }
+  }
+
+  /** Temporary files are created rw-------; a served file should be readable like any other. */
+  private void readableByOthers() {
+    try {
+      Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException | IOException e) {
+      LOG.log(System.Logger.Level.DEBUG, "left the permissions of " + temp, e);
     }
   }
 

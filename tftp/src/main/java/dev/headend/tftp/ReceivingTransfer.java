@@ -40,6 +40,10 @@ final class ReceivingTransfer extends TftpTransfer {
     this.sink = sink;
     this.decoder = netascii ? new Netascii.Decoder() : null;
     this.optionAck = n.optionAck();
+  }
+
+  @Override
+  void begin(Instant now) {
     send(optionAck != null ? optionAck : new Ack(0));
     armTimer(now);
   }
@@ -96,6 +100,7 @@ final class ReceivingTransfer extends TftpTransfer {
     if (finished) {
       if (d.block() == have) {
         send(new Ack(have)); // our final ACK was lost
+        linger(now);
       }
       return;
     }
@@ -177,7 +182,7 @@ final class ReceivingTransfer extends TftpTransfer {
     send(new Ack(lastBlock));
     finished = true;
     complete(now);
-    armTimer(now); // dally: the sender may not have heard the final ACK
+    linger(now); // the sender may not have heard the final ACK
   }
 
   /** The sink refused or failed: the sender is told with the sink's code, or ERROR 0. */

@@ -46,6 +46,10 @@ final class SendingTransfer extends TftpTransfer {
     this.content = content;
     this.encoder = netascii ? new Netascii.Encoder() : null;
     this.optionAck = n.optionAck();
+  }
+
+  @Override
+  void begin(Instant now) {
     if (optionAck != null) {
       send(optionAck);
       armTimer(now);
@@ -81,7 +85,9 @@ final class SendingTransfer extends TftpTransfer {
     started = true;
     slots = new ByteBuffer[windowSize];
     fill();
-    progressed(now);
+    if (!ended()) {
+      progressed(now);
+    }
   }
 
   /** Reads blocks until the window is full or the final (short) block is in. */
@@ -192,7 +198,9 @@ final class SendingTransfer extends TftpTransfer {
       return;
     }
     fill();
-    progressed(now);
+    if (!ended()) {
+      progressed(now);
+    }
   }
 
   @Override

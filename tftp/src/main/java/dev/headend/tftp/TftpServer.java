@@ -32,12 +32,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Options (RFC 2347): {@code blksize} is capped at {@link Builder#maxBlockSize}, {@code
  * windowsize} at {@link Builder#maxWindowSize} and at what fits in {@link Builder#windowMemory};
- * {@code timeout} (1-255 s) is accepted as asked; {@code tsize} is answered with the file's size
- * for octet reads (except for an empty file: curl 7.88 refuses an OACK with {@code tsize 0}, and
- * leaving an option out is always allowed) and echoed for writes. Options with invalid values and
- * unknown options are left out of the OACK, as RFC 2347 allows. A request repeated by a client
- * whose transfer is running is ignored (the transfer retransmits by itself); {@code mail} and
- * unknown modes get ERROR 4.
+ * {@code timeout} is accepted as asked up to {@link Builder#maxTimeout} (10 s); {@code tsize} is
+ * answered with the file's size for octet reads (except for an empty file: curl 7.88 refuses an
+ * OACK with {@code tsize 0}, and leaving an option out is always allowed) and echoed for writes.
+ * Options with invalid values and unknown options are left out of the OACK, as RFC 2347 allows. A
+ * request repeated by a client whose transfer is running is ignored (the transfer retransmits by
+ * itself); {@code mail} and unknown modes get ERROR 4.
  *
  * <p>Transfers may be driven on other threads: the server's count of running transfers is
  * thread-safe.
@@ -50,6 +50,7 @@ public final class TftpServer implements DatagramEngine<TftpServerEvent> {
   private final int maxWindowSize;
   private final int windowMemory;
   private final Duration timeout;
+  private final Duration maxTimeout;
   private final int maxRetries;
   private final int maxTransfers;
   private final int maxTransfersPerClient;
@@ -65,6 +66,7 @@ public final class TftpServer implements DatagramEngine<TftpServerEvent> {
     this.maxWindowSize = b.maxWindowSize;
     this.windowMemory = b.windowMemory;
     this.timeout = b.timeout;
+    this.maxTimeout = b.maxTimeout;
     this.maxRetries = b.maxRetries;
     this.maxTransfers = b.maxTransfers;
     this.maxTransfersPerClient = b.maxTransfersPerClient;
@@ -158,7 +160,18 @@ public final class TftpServer implements DatagramEngine<TftpServerEvent> {
           perClient.computeIfPresent(
               from.getAddress(), (a, c) -> c.decrementAndGet() <= 0 ? null : c);
         });
-    events.add(new TftpServerEvent.Accepted(t));
+    t.begin(now); // after onEnd, so a transfer that fails at once still frees its counts
+    if (!t.ended()) {
+      events.add(new TftpServerEvent.Accepted(t));
+    } else {
+      // nothing to drive: pass its one packet (the ERROR) on from the request port
+      dev.headend.core.Transmit error;
+      while ((error = t.pollTransmit()) != null) {
+        replies.add(error);
+      }
+      TransferEvent.Failed f = (TransferEvent.Failed) t.pollEvent();
+      events.add(new TftpServerEvent.Refused(from, r.filename(), f.code(), f.message()));
+    }
   }
 
   private static long announcedSize(Request r) {
@@ -193,7 +206,7 @@ public final class TftpServer implements DatagramEngine<TftpServerEvent> {
           }
         }
         case TftpOption.TIMEOUT -> {
-          if (v >= 1 && v <= 255) {
+          if (v >= 1 && v <= 255 && v <= maxTimeout.getSeconds()) {
             t = Duration.ofSeconds(v);
             accepted.add(o);
           }
@@ -264,6 +277,7 @@ public final class TftpServer implements DatagramEngine<TftpServerEvent> {
     private int maxWindowSize = 64;
     private int windowMemory = 256 << 10;
     private Duration timeout = Duration.ofSeconds(1);
+    private Duration maxTimeout = Duration.ofSeconds(10);
     private int maxRetries = 5;
     private int maxTransfers = 512;
     private int maxTransfersPerClient = 16;
@@ -308,6 +322,19 @@ public final class TftpServer implements DatagramEngine<TftpServerEvent> {
         throw new IllegalArgumentException("timeout must be positive");
       }
       this.timeout = t;
+      return this;
+    }
+
+    /**
+     * The longest {@code timeout} option honoured (default 10 s); a client asking for more gets no
+     * timeout in the OACK and the server's own. Long timeouts let one silent client hold a transfer
+     * slot for hours.
+     */
+    public Builder maxTimeout(Duration t) {
+      if (t.getSeconds() < 1) {
+        throw new IllegalArgumentException("maxTimeout must be at least 1 s");
+      }
+      this.maxTimeout = t;
       return this;
     }
 

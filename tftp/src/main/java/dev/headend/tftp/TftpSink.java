@@ -41,4 +41,12 @@ public interface TftpSink {
   static TftpSink toFile(Path file) throws IOException {
     return new FileSink(file, true, Long.MAX_VALUE);
   }
+
+  /** As {@link #toFile(Path)}, refusing (ERROR 3) more than {@code maxBytes}. */
+  static TftpSink toFile(Path file, long maxBytes) throws IOException {
+    if (maxBytes < 0) {
+      throw new IllegalArgumentException("maxBytes must not be negative");
+    }
+    return new FileSink(file, true, maxBytes);
+  }
 }

@@ -146,6 +146,19 @@ public abstract sealed class TftpTransfer implements DatagramEngine<TransferEven
     this.onEnd = callback;
   }
 
+  /** A server-side transfer queues its first packet (DATA 1, OACK or ACK 0). */
+  abstract void begin(Instant now);
+
+  /**
+   * The transport is closing: the transfer stops as by {@link #cancel}, telling the peer.
+   *
+   * @param now the time of the shutdown
+   */
+  @Override
+  public final void shutdown(Instant now) {
+    cancel("shutting down");
+  }
+
   @Override
   public final void handle(Instant now, InetSocketAddress from, ByteBuffer datagram) {
     if (peer == null ? !from.getAddress().equals(peerHost) : !from.equals(peer)) {
@@ -167,6 +180,7 @@ public abstract sealed class TftpTransfer implements DatagramEngine<TransferEven
     if (peer == null) {
       peer = from; // RFC 1350 §4: the server's first reply fixes its TID
     }
+    heardFromPeer = true;
     if (p instanceof ErrorPacket e) {
       if (!ended) {
         fail(ErrorCode.of(e.code()), e.message(), true, false);
@@ -190,6 +204,13 @@ public abstract sealed class TftpTransfer implements DatagramEngine<TransferEven
   }
 
   private boolean requestAnswered;
+  private boolean heardFromPeer;
+
+  /** Retransmissions allowed before the peer has sent us anything (a spoofed request's cost). */
+  private static final int UNCONFIRMED_RETRIES = 2;
+
+  /** The longest wait between retransmissions, however often the timeout has doubled. */
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
 
   /** A packet from the peer, past the TID, error and option checks. */
   abstract void onPacket(Instant now, TftpPacket p);
@@ -296,17 +317,38 @@ public abstract sealed class TftpTransfer implements DatagramEngine<TransferEven
    * failing the transfer) when the retries are used up.
    */
   final boolean retry(Instant now) {
-    if (++retries > maxRetries) {
-      fail(
-          ErrorCode.NOT_DEFINED,
-          "no answer after " + maxRetries + " retransmissions; giving up",
-          false,
-          true);
+    if (ended()) {
+      deadline = null;
       return false;
     }
-    deadline = now.plus(timeout.multipliedBy(1L << Math.min(retries, 4)));
+    boolean confirmed = heardFromPeer || request != null; // a client's peer is the server it chose
+    int limit = confirmed ? maxRetries : Math.min(maxRetries, UNCONFIRMED_RETRIES);
+    if (++retries > limit) {
+      // a peer that never answered may not exist (a spoofed request): it is not sent an error,
+      // and a real client that lost our first packets starts again with its next request
+      fail(
+          ErrorCode.NOT_DEFINED,
+          "no answer after " + limit + " retransmissions; giving up",
+          false,
+          confirmed);
+      return false;
+    }
+    Duration wait = timeout.multipliedBy(1L << Math.min(retries, 4));
+    Duration cap = timeout.compareTo(MAX_BACKOFF) > 0 ? timeout : MAX_BACKOFF;
+    deadline = now.plus(wait.compareTo(cap) > 0 ? cap : wait);
     return true;
   }
+
+  /**
+   * After the last ACK: stays to answer a resent final block for four timeouts and at least 5 s,
+   * since the sender's timer may be longer than ours and it only resends after it.
+   */
+  final void linger(Instant now) {
+    Duration d = timeout.multipliedBy(4);
+    deadline = now.plus(d.compareTo(LINGER_MIN) < 0 ? LINGER_MIN : d);
+  }
+
+  private static final Duration LINGER_MIN = Duration.ofSeconds(5);
 
   final void stopTimer() {
     deadline = null;
@@ -334,12 +376,15 @@ public abstract sealed class TftpTransfer implements DatagramEngine<TransferEven
     }
     ended = true;
     deadline = null;
-    if (tellPeer && peer != null) {
-      send(ErrorPacket.of(code, message));
+    try {
+      if (tellPeer && peer != null) {
+        send(ErrorPacket.of(code, message));
+      }
+    } finally {
+      release(false);
+      events.add(new TransferEvent.Failed(code, String.valueOf(message), byPeer));
+      runOnEnd();
     }
-    release(false);
-    events.add(new TransferEvent.Failed(code, message, byPeer));
-    runOnEnd();
   }
 
   private void runOnEnd() {
@@ -396,6 +441,13 @@ public abstract sealed class TftpTransfer implements DatagramEngine<TransferEven
 
   @Override
   public final Transmit pollTransmit() {
+    Transmit queued = outbox.poll();
+    if (queued == null) {
+      queued = strangerReplies.poll();
+    }
+    if (queued != null) {
+      return queued;
+    }
     ByteBuffer b = ByteBuffer.allocate(4 + blockSize);
     InetSocketAddress to = pollTransmit(b);
     return to == null ? null : new Transmit(to, b.flip());

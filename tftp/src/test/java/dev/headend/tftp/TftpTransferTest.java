@@ -329,12 +329,14 @@ class TftpTransferTest {
 
   @Test
   void timeoutRetransmitsThenGivesUpWithError() {
-    Driven d = new Driven(random(1000, 12));
+    Driven d = new Driven(random(2000, 12));
     d.drain(d.client);
+    d.from(d.client, new Ack(1)); // the client exists: it answered on our port
+    assertEquals(2, ((Data) d.drain(d.client).get(0)).block());
     for (int i = 0; i < 3; i++) {
       d.now = d.sender.pollTimeout();
       d.sender.handleTimeout(d.now);
-      assertEquals(1, ((Data) d.drain(d.client).get(0)).block(), "retransmission " + i);
+      assertEquals(2, ((Data) d.drain(d.client).get(0)).block(), "retransmission " + i);
     }
     d.now = d.sender.pollTimeout();
     d.sender.handleTimeout(d.now);
@@ -344,6 +346,80 @@ class TftpTransferTest {
     assertNull(d.sender.pollTimeout());
     TransferEvent.Failed f = assertInstanceOf(TransferEvent.Failed.class, d.sender.pollEvent());
     assertFalse(f.byPeer());
+  }
+
+  @Test
+  void aClientThatNeverAnswersGetsTwoRetransmissionsAndNoError() {
+    // a spoofed request costs its sender one datagram: we send three blocks, not maxRetries + 1
+    Driven d = new Driven(random(2000, 12));
+    assertEquals(1, d.drain(d.client).size());
+    Instant first = d.sender.pollTimeout();
+    for (int i = 0; i < 2; i++) {
+      d.now = d.sender.pollTimeout();
+      d.sender.handleTimeout(d.now);
+      assertEquals(1, ((Data) d.drain(d.client).get(0)).block());
+    }
+    assertTrue(
+        Duration.between(first, d.sender.pollTimeout()).compareTo(Duration.ofSeconds(2)) >= 0,
+        "the wait doubles");
+    d.now = d.sender.pollTimeout();
+    d.sender.handleTimeout(d.now);
+    assertTrue(d.drain(null).isEmpty(), "no error to an address that never spoke");
+    assertInstanceOf(TransferEvent.Failed.class, d.sender.pollEvent());
+    assertNull(d.sender.pollTimeout());
+  }
+
+  @Test
+  void aReadErrorEndsTheTransferAndFreesItsSlot() {
+    TftpContent broken =
+        new TftpContent() {
+          @Override
+          public long size() {
+            return 100;
+          }
+
+          @Override
+          public int read(ByteBuffer dst) throws java.io.IOException {
+            throw new java.io.IOException("disk on fire");
+          }
+        };
+    TftpServer s = TftpServer.builder((name, client) -> broken).maxTransfersPerClient(1).build();
+    InetSocketAddress client = new InetSocketAddress(SimulatedNetwork.CLIENT_HOST, 3000);
+    Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    for (int i = 0; i < 3; i++) {
+      s.handle(now, client, ByteBuffer.wrap(TftpPacket.Request.read("f").toBytes()));
+      TftpServerEvent.Refused r = assertInstanceOf(TftpServerEvent.Refused.class, s.pollEvent());
+      assertTrue(r.message().contains("disk on fire"), r.message());
+      ErrorPacket e = (ErrorPacket) decode(s.pollTransmit());
+      assertEquals(0, e.code());
+      assertEquals(0, s.runningTransfers(), "no slot held");
+    }
+  }
+
+  @Test
+  void cancelWithAnyMessageStillEndsCleanly() {
+    Driven d = new Driven(random(2000, 13));
+    d.drain(d.client);
+    d.sender.cancel("stopped \u2013 by operator\0");
+    ErrorPacket e = (ErrorPacket) d.drain(d.client).get(0);
+    assertEquals("stopped ? by operator?", e.message());
+    assertInstanceOf(TransferEvent.Failed.class, d.sender.pollEvent());
+  }
+
+  @Test
+  void noArgumentPollTransmitFitsAnOackLongerThanABlock() {
+    TftpServer s = TftpServer.builder(TftpFiles.of(Map.of("f", new byte[100]))).build();
+    InetSocketAddress client = new InetSocketAddress(SimulatedNetwork.CLIENT_HOST, 3000);
+    Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    s.handle(
+        now,
+        client,
+        ByteBuffer.wrap(
+            TftpPacket.Request.read(
+                    "f", new TftpOption("blksize", "8"), new TftpOption("tsize", "0"))
+                .toBytes()));
+    TftpTransfer t = ((TftpServerEvent.Accepted) s.pollEvent()).transfer();
+    assertInstanceOf(OptionAck.class, decode(t.pollTransmit()));
   }
 
   @Test

@@ -15,6 +15,7 @@ import java.nio.channels.SelectionKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -153,8 +154,9 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
   }
 
   /**
-   * Stops the thread and closes the socket. Datagrams the engine still had queued are dropped.
-   * Idempotent.
+   * Stops the thread and closes the socket. Each open session's engine is told first ({@link
+   * DatagramEngine#shutdown}), and what it then queues is sent and its events delivered; datagrams
+   * the main engine still had queued are dropped. Idempotent.
    */
   @Override
   public void close() {
@@ -162,7 +164,13 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
       return;
     }
     closed = true;
-    loop.execute(() -> loop.stopWhen(() -> true, loop.nowMillis()));
+    loop.execute(
+        () -> {
+          for (Session<?> s : List.copyOf(sessions)) {
+            s.shutdown();
+          }
+          loop.stopWhen(() -> true, loop.nowMillis());
+        });
     if (loop.inLoop()) {
       return; // called from a listener: the thread stops when the callback returns
     }
@@ -465,6 +473,17 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
     @Override
     long deadline() {
       return ended ? Long.MAX_VALUE : super.deadline();
+    }
+
+    /** The endpoint closes: the engine says its last words, then the socket closes. */
+    void shutdown() {
+      try {
+        eng.shutdown(loop.now());
+      } catch (RuntimeException e) {
+        EventLoop.LOG.log(Level.ERROR, loop.name() + ": engine failed in shutdown", e);
+      }
+      drive();
+      end();
     }
 
     void end() {

@@ -22,7 +22,7 @@ import java.util.function.Function;
  * TFTP client transfers on UDP: each runs on a socket of its own (its transfer ID) on one shared
  * thread, and its future completes with the outcome. A failed transfer completes the future
  * exceptionally with a {@link TftpTransferException}. Close the transport when done; transfers
- * still running then fail.
+ * still running then fail (the server is told with an ERROR).
  *
  * <pre>{@code
  * try (TftpClientTransport tftp = TftpClientTransport.open(InetAddress.getLoopbackAddress())) {
@@ -80,6 +80,7 @@ public final class TftpClientTransport implements AutoCloseable {
                       }
                     });
               } catch (IOException | IllegalStateException e) {
+                t.cancel("no socket for the transfer"); // closes the content, aborts the sink
                 result.completeExceptionally(e);
               }
             })

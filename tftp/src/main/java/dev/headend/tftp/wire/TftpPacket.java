@@ -286,9 +286,18 @@ public sealed interface TftpPacket {
       }
     }
 
-    /** An error with a defined code. */
+    /**
+     * An error with a defined code. The message is made sendable: {@code null} becomes empty, NUL
+     * and characters outside ISO-8859-1 become {@code ?}, and it is cut to 200 characters.
+     */
     public static ErrorPacket of(ErrorCode code, String message) {
-      return new ErrorPacket(code.code(), message);
+      String m = message == null ? "" : message;
+      StringBuilder b = new StringBuilder(Math.min(m.length(), 200));
+      for (int i = 0; i < m.length() && i < 200; i++) {
+        char c = m.charAt(i);
+        b.append(c == 0 || c > 0xff ? '?' : c);
+      }
+      return new ErrorPacket(code.code(), b.toString());
     }
 
     @Override
