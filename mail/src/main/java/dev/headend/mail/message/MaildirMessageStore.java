@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -38,6 +39,11 @@ final class MaildirMessageStore implements MessageStore {
   private boolean syncing; // a leader is forcing directories now
   private long commits;
   private final String unique;
+  // mailboxes known to exist (created and made durable): spares a stat and path building per append
+  private final ConcurrentHashMap<String, Dirs> boxes = new ConcurrentHashMap<>();
+
+  /** A mailbox's {@code tmp} and {@code new} directories. */
+  private record Dirs(Path tmp, Path fresh) {}
 
   MaildirMessageStore(Path root) throws IOException {
     this.root = root.toAbsolutePath();
@@ -50,15 +56,23 @@ final class MaildirMessageStore implements MessageStore {
 
   @Override
   public StoredMessage append(String mailbox, byte[] content) throws IOException {
-    Path box = mailbox(mailbox, true);
-    // maildir's unique name: time, then a sequence and process-unique part; sorts by arrival
-    String id =
-        String.format(
-            "%013d.%08d_%s.headend",
-            System.currentTimeMillis(), sequence.incrementAndGet(), unique);
-    Path tmp = box.resolve("tmp").resolve(id);
-    try (FileChannel ch =
-        FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    Dirs dirs = mailbox == null ? null : boxes.get(mailbox);
+    if (dirs == null) {
+      dirs = dirs(mailbox);
+    }
+    String id = uniqueName(System.currentTimeMillis(), sequence.incrementAndGet(), unique);
+    Path tmp = dirs.tmp().resolve(id);
+    FileChannel file;
+    try {
+      file = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    } catch (NoSuchFileException e) {
+      // the mailbox was removed behind our back since we cached it: create it again
+      boxes.remove(mailbox);
+      dirs = dirs(mailbox);
+      tmp = dirs.tmp().resolve(id);
+      file = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    }
+    try (FileChannel ch = file) {
       ByteBuffer b = ByteBuffer.wrap(content);
       while (b.hasRemaining()) {
         ch.write(b);
@@ -70,7 +84,7 @@ final class MaildirMessageStore implements MessageStore {
       Files.deleteIfExists(tmp);
       throw e;
     }
-    Path target = box.resolve("new").resolve(id);
+    Path target = dirs.fresh().resolve(id);
     try {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException | RuntimeException e) {
@@ -78,12 +92,33 @@ final class MaildirMessageStore implements MessageStore {
       throw e;
     }
     try {
-      commit(box.resolve("new"));
+      commit(dirs.fresh());
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(target);
       throw e;
     }
     return new StoredMessage(mailbox, id, content.length);
+  }
+
+  /**
+   * maildir's unique name: the time in milliseconds (13 digits), then a sequence (8 digits) and a
+   * process-unique part; sorts by arrival. Same as {@code String.format("%013d.%08d_%s.headend",
+   * ...)} without the formatter's cost on every message.
+   */
+  static String uniqueName(long millis, long seq, String unique) {
+    StringBuilder sb = new StringBuilder(48);
+    pad(sb, millis, 13);
+    sb.append('.');
+    pad(sb, seq, 8);
+    return sb.append('_').append(unique).append(".headend").toString();
+  }
+
+  private static void pad(StringBuilder sb, long value, int width) {
+    String digits = Long.toString(value);
+    for (int i = digits.length(); i < width; i++) {
+      sb.append('0');
+    }
+    sb.append(digits);
   }
 
   /**
@@ -191,6 +226,13 @@ final class MaildirMessageStore implements MessageStore {
       }
     }
     throw new NoSuchFileException(mailbox + "/" + id);
+  }
+
+  private Dirs dirs(String mailbox) throws IOException {
+    Path box = mailbox(mailbox, true);
+    Dirs dirs = new Dirs(box.resolve("tmp"), box.resolve("new"));
+    boxes.put(mailbox, dirs);
+    return dirs;
   }
 
   private Path mailbox(String mailbox, boolean create) throws IOException {

@@ -61,6 +61,7 @@ public final class SmtpServerEngine implements StreamEngine<SmtpEvent> {
   private static final DateTimeFormatter DATE =
       DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss '+0000'", Locale.US)
           .withZone(ZoneOffset.UTC);
+  private static volatile FormattedDate lastDate; // the last second DATE formatted
   private static final String USERNAME_PROMPT = "VXNlcm5hbWU6"; // "Username:"
   private static final String PASSWORD_PROMPT = "UGFzc3dvcmQ6"; // "Password:"
 
@@ -756,9 +757,22 @@ public final class SmtpServerEngine implements StreamEngine<SmtpEvent> {
     if (recipients.size() == 1) {
       sb.append("\r\n\tfor <").append(recipients.get(0)).append('>');
     }
-    sb.append("; ").append(DATE.format(now)).append("\r\n");
+    sb.append("; ").append(date(now)).append("\r\n");
     return sb.toString();
   }
+
+  /** The Received header's date; formatted once per second, not once per message. */
+  private static String date(Instant now) {
+    long second = now.getEpochSecond();
+    FormattedDate last = lastDate;
+    if (last == null || last.second() != second) {
+      last = new FormattedDate(second, DATE.format(now));
+      lastDate = last; // a race only formats the same second twice
+    }
+    return last.text();
+  }
+
+  private record FormattedDate(long second, String text) {}
 
   private void finishMessage() {
     Envelope envelope =

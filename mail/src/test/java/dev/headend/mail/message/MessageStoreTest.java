@@ -137,4 +137,32 @@ class MessageStoreTest {
     long syncs = store.directoryCommits() - before;
     assertTrue(syncs >= 1 && syncs <= threads * each, "directory commit rounds: " + syncs);
   }
+
+  @Test
+  void maildirUniqueNamesMatchTheFormattedOnesAndSortByArrival() {
+    assertEquals(
+        String.format("%013d.%08d_%s.headend", 1764930000123L, 42L, "77x1f"),
+        MaildirMessageStore.uniqueName(1764930000123L, 42L, "77x1f"));
+    assertEquals(
+        "0000000000005.123456789_u.headend", MaildirMessageStore.uniqueName(5, 123456789L, "u"));
+    assertTrue(
+        MaildirMessageStore.uniqueName(1764930000123L, 9, "u")
+                .compareTo(MaildirMessageStore.uniqueName(1764930000123L, 10, "u"))
+            < 0);
+  }
+
+  @Test
+  void maildirRecreatesAMailboxRemovedAfterItWasUsed() throws IOException {
+    MessageStore store = MessageStore.maildir(dir);
+    store.append("bob@example.test", msg("first\r\n"));
+    Path box = dir.resolve("bob@example.test");
+    try (Stream<Path> files = Files.walk(box)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    assertFalse(Files.exists(box));
+    MessageStore.StoredMessage m = store.append("bob@example.test", msg("again\r\n"));
+    assertEquals(List.of(m), store.list("bob@example.test"));
+    assertArrayEquals(msg("again\r\n"), store.read("bob@example.test", m.id()));
+    assertThrows(IllegalArgumentException.class, () -> store.append(null, msg("x")));
+  }
 }
