@@ -55,12 +55,16 @@ final class JournalLeaseStore implements LeaseStore {
   private final Map<Ipv4Address, Lease> leases = new HashMap<>();
   private final FileChannel lockChannel;
   private final FileLock lock;
-  private FileChannel journal;
+
+  /** Held while the journal is fsynced, and while compaction swaps it. */
+  private final Object forceLock = new Object();
+
+  private volatile FileChannel journal;
   private ByteBuffer pending = ByteBuffer.allocate(FLUSH_AT + 2 * (8 + MAX_PAYLOAD));
   private long journalRecords;
   private boolean dirty;
-  private boolean failed;
-  private boolean closed;
+  private volatile boolean failed;
+  private volatile boolean closed;
 
   private JournalLeaseStore(
       Path dir, int compactMin, boolean fsync, FileChannel lockChannel, FileLock lock) {
@@ -304,15 +308,50 @@ final class JournalLeaseStore implements LeaseStore {
       return;
     }
     flush();
-    try {
-      if (fsync) {
-        journal.force(false);
-      }
-    } catch (IOException e) {
-      failed = true;
-      throw e;
+    if (fsync) {
+      forceJournal();
     }
     dirty = false;
+    compactIfDue();
+  }
+
+  /**
+   * One write(2) of the records since the last call; with fsync on, {@link #force()} makes them
+   * durable (compaction, which fsyncs a snapshot of every lease, may do it first).
+   */
+  @Override
+  public boolean write() throws IOException {
+    check();
+    if (!dirty) {
+      return false;
+    }
+    flush();
+    dirty = false;
+    compactIfDue();
+    return fsync;
+  }
+
+  /** fdatasync of the journal, on any thread (see {@link LeaseStore#force()}). */
+  @Override
+  public void force() throws IOException {
+    check();
+    if (fsync) {
+      forceJournal();
+    }
+  }
+
+  private void forceJournal() throws IOException {
+    synchronized (forceLock) {
+      try {
+        journal.force(false);
+      } catch (IOException e) {
+        failed = true;
+        throw e;
+      }
+    }
+  }
+
+  private void compactIfDue() throws IOException {
     if (journalRecords > compactMin && journalRecords > 2L * leases.size()) {
       compact();
     }
@@ -346,12 +385,16 @@ final class JournalLeaseStore implements LeaseStore {
     out.flip();
     try {
       writeFresh(SNAPSHOT, null, out);
-      FileChannel old = journal;
-      writeFresh(JOURNAL, JOURNAL_MAGIC, null);
-      old.close();
-      journal =
-          FileChannel.open(dir.resolve(JOURNAL), StandardOpenOption.READ, StandardOpenOption.WRITE);
-      journal.position(journal.size());
+      synchronized (forceLock) { // a force() on another thread finishes on the old journal first
+        FileChannel old = journal;
+        writeFresh(JOURNAL, JOURNAL_MAGIC, null);
+        old.close();
+        FileChannel fresh =
+            FileChannel.open(
+                dir.resolve(JOURNAL), StandardOpenOption.READ, StandardOpenOption.WRITE);
+        fresh.position(fresh.size());
+        journal = fresh;
+      }
       journalRecords = 0;
     } catch (IOException e) {
       failed = true;
