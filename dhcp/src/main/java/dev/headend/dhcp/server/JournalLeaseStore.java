@@ -47,6 +47,15 @@ final class JournalLeaseStore implements LeaseStore {
   private static final int OP_END = 3;
   private static final int MAX_PAYLOAD = 1 + 4 + 1 + 8 + 2 + ClientKey.MAX_BYTES;
   private static final int FLUSH_AT = 64 * 1024;
+
+  /**
+   * The journal is grown by writing zeros this far past its end, ahead of the records: an fsync
+   * then rarely has to commit a new file size and block allocation, only the records' data. A zero
+   * tail reads as a torn record, so opening cuts it like one; closing cuts it too.
+   */
+  static final int PREALLOCATE = 1 << 20;
+
+  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024);
   private static final Lease.State[] STATES = Lease.State.values();
 
   private final Path dir;
@@ -62,6 +71,7 @@ final class JournalLeaseStore implements LeaseStore {
   private volatile FileChannel journal;
   private ByteBuffer pending = ByteBuffer.allocate(FLUSH_AT + 2 * (8 + MAX_PAYLOAD));
   private long journalRecords;
+  private long allocated; // the journal file's length: at or past journal.position()
   private boolean dirty;
   private volatile boolean failed;
   private volatile boolean closed;
@@ -120,6 +130,7 @@ final class JournalLeaseStore implements LeaseStore {
       journal.force(true);
     }
     journal.position(good);
+    allocated = good;
   }
 
   private void readSnapshot(byte[] bytes) throws IOException {
@@ -360,6 +371,10 @@ final class JournalLeaseStore implements LeaseStore {
   private void flush() throws IOException {
     pending.flip();
     try {
+      long end = journal.position() + pending.remaining();
+      if (end > allocated) {
+        preallocate(end + PREALLOCATE);
+      }
       while (pending.hasRemaining()) {
         journal.write(pending);
       }
@@ -369,6 +384,17 @@ final class JournalLeaseStore implements LeaseStore {
     } finally {
       pending.clear();
     }
+  }
+
+  /** Writes zeros from the journal's end to {@code end}, leaving its position where it was. */
+  private void preallocate(long end) throws IOException {
+    long at = allocated;
+    while (at < end) {
+      ByteBuffer z = ZEROS.duplicate();
+      z.limit((int) Math.min(z.capacity(), end - at));
+      at += journal.write(z, at);
+    }
+    allocated = at;
   }
 
   /** Rewrites the live leases as a snapshot and starts an empty journal. */
@@ -393,6 +419,7 @@ final class JournalLeaseStore implements LeaseStore {
             FileChannel.open(
                 dir.resolve(JOURNAL), StandardOpenOption.READ, StandardOpenOption.WRITE);
         fresh.position(fresh.size());
+        allocated = fresh.size();
         journal = fresh;
       }
       journalRecords = 0;
@@ -461,6 +488,9 @@ final class JournalLeaseStore implements LeaseStore {
     try {
       if (!failed && journal != null) {
         sync();
+        if (allocated > journal.position()) {
+          journal.truncate(journal.position()); // the zeros ahead are not needed any more
+        }
       }
     } finally {
       closed = true;
