@@ -103,11 +103,21 @@ JSON
   kill -0 "$server_pid" || { cat "$work/kea.out" "$work/kea.log" >&2; exit 1; }
 }
 
-# prints the achieved 4-way exchanges/s of one perfdhcp run
+# UDP receive-buffer overflows (RcvbufErrors of /proc/net/snmp) in namespace $1
+rcvbuf_errors() {
+  ip netns exec "$1" awk '/^Udp:/ {n++; if (n == 1) for (i = 1; i <= NF; i++) c[$i] = i;
+    else {print $c["RcvbufErrors"]; exit}}' /proc/net/snmp
+}
+
+# prints the achieved 4-way exchanges/s of one perfdhcp run; $work/last-overflow.txt gets the
+# datagrams the kernel dropped for a full receive buffer, at the server and at perfdhcp
 perf() {
-  local secs=$1 out
+  local secs=$1 out s0 c0
+  s0=$(rcvbuf_errors "$SRV"); c0=$(rcvbuf_errors "$CLI")
   out=$(ip netns exec "$CLI" perfdhcp -4 -l hd-bc -r "$RATE" -R "$CLIENTS" -p "$secs" -d 2 \
         10.99.0.1 2>&1) || true
+  echo "server $(( $(rcvbuf_errors "$SRV") - s0 )), perfdhcp $(( $(rcvbuf_errors "$CLI") - c0 ))" \
+    > "$work/last-overflow.txt"
   echo "$out" > "$work/last-perf.txt"
   [ -z "${PERF_LOG:-}" ] || echo "$out" >> "$PERF_LOG"
   echo "$out" | awk '/^Rate:/ {print $2; exit}'
@@ -123,7 +133,8 @@ for r in $(seq 1 "$ROUNDS"); do
     perf 5 > /dev/null # warm-up (and the JIT, for ours)
     rate=$(perf "$SECONDS_PER_RUN")
     drops=$(awk '/^drops ratio:/ {printf "%s%s%%", sep, $3; sep=" / "}' "$work/last-perf.txt")
-    echo "$kind round $r: ${rate:-0} DORA/s (drops DISCOVER-OFFER / REQUEST-ACK: ${drops:-?})"
+    echo "$kind round $r: ${rate:-0} DORA/s (drops DISCOVER-OFFER / REQUEST-ACK: ${drops:-?};" \
+      "receive buffer overflows: $(cat "$work/last-overflow.txt"))"
     if [ "$kind" = ours ]; then ours+=("${rate:-0}"); else kea+=("${rate:-0}"); fi
     stop_server
   done

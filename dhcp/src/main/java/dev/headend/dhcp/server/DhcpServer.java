@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.concurrent.Executor;
 
 /**
  * A sans-I/O DHCPv4 server (RFC 2131 §4.3): DISCOVER → OFFER; REQUEST in the SELECTING,
@@ -49,7 +50,11 @@ import java.util.PriorityQueue;
  * the first DHCPACK that depends on a change leaves {@code pollTransmit} (or a {@link
  * DhcpServerEvent.Leased} leaves {@code pollEvent}), the server calls {@link LeaseStore#sync()}.
  * Changes from a batch of datagrams handled between two polls are synced together. If the store
- * fails, those ACKs are withheld and reported as {@link DropReason#STORE_FAILED}.
+ * fails, those ACKs are withheld and reported as {@link DropReason#STORE_FAILED}. With {@link
+ * #forceAsync} the wait for the disk moves off the server's thread: the batch's changes are written
+ * ({@link LeaseStore#write()}) and its ACKs held back, while datagrams that arrive in the meantime
+ * are served, until a {@link LeaseStore#force()} that began after the write has completed; the
+ * changes of every batch written while one force runs share the next (group commit).
  *
  * <p><b>Where replies go</b> (RFC 2131 §4.1): to the relay ({@code giaddr}, server port) when
  * relayed; else to {@code ciaddr} when set; else broadcast (255.255.255.255) when the client set
@@ -96,6 +101,15 @@ public final class DhcpServer implements DatagramEngine<DhcpServerEvent> {
   private final ArrayDeque<DhcpServerEvent> events = new ArrayDeque<>();
   private final List<DhcpServerEvent> unsyncedEvents = new ArrayList<>();
   private boolean dirty;
+
+  // forceAsync: replies and events waiting for a force, in the order they were written
+  private final ArrayDeque<Held> held = new ArrayDeque<>();
+  private Executor forceExecutor;
+  private Runnable forceDone;
+  private long written; // batches written that need a force
+  private long forcing = -1; // the batch the running force covers; -1 when none runs
+  private volatile long forced; // the last batch a completed force covers
+  private volatile Throwable forceFailure;
   private long lostEvents;
 
   private DhcpServer(Builder b) throws IOException {
@@ -190,8 +204,8 @@ public final class DhcpServer implements DatagramEngine<DhcpServerEvent> {
       drop(from, DropReason.INVALID, "no client identifier and hlen " + m.hlen());
       return;
     }
-    if (outbox.size() >= maxQueued) {
-      drop(from, DropReason.BACKLOG, outbox.size() + " replies queued");
+    if (outbox.size() + held.size() >= maxQueued) {
+      drop(from, DropReason.BACKLOG, outbox.size() + held.size() + " replies queued");
       return;
     }
     switch (r.type) {
@@ -610,7 +624,32 @@ public final class DhcpServer implements DatagramEngine<DhcpServerEvent> {
     outbox.add(new Outgoing(to, message, durable));
   }
 
+  /**
+   * Moves the store's fsync off the server's thread: from now on {@link LeaseStore#force()} runs on
+   * {@code executor} (one at a time), and DHCPACKs and {@link DhcpServerEvent.Leased} events wait
+   * in the server until a force covering their lease has completed. When one completes (or fails),
+   * {@code done} runs on the executor's thread; it must get the server's thread to call {@link
+   * #pollTransmit} and {@link #pollEvent} soon (an adapter wakes its event loop). Call once, on the
+   * server's thread (before it starts, or from a task it runs: changes already synced stay so).
+   */
+  public void forceAsync(Executor executor, Runnable done) {
+    if (forceExecutor != null) {
+      throw new IllegalStateException("forceAsync already set");
+    }
+    this.forceExecutor = Objects.requireNonNull(executor, "executor");
+    this.forceDone = Objects.requireNonNull(done, "done");
+  }
+
+  /** Replies and events held until a running force completes (for tests and statistics). */
+  public int awaitingForce() {
+    return held.size();
+  }
+
   private void syncIfDirty() {
+    if (forceExecutor != null) {
+      syncAsync();
+      return;
+    }
     if (!dirty) {
       return;
     }
@@ -618,20 +657,14 @@ public final class DhcpServer implements DatagramEngine<DhcpServerEvent> {
     try {
       store.sync();
     } catch (IOException | RuntimeException e) {
-      int withheld = 0;
-      for (var it = outbox.iterator(); it.hasNext(); ) {
-        Outgoing o = it.next();
-        if (o.durable) {
-          it.remove();
-          withheld++;
-        }
-      }
-      unsyncedEvents.clear();
-      event(
-          new DhcpServerEvent.Dropped(
-              null, DropReason.STORE_FAILED, withheld + " ACKs withheld: " + e));
+      withhold(e);
       return;
     }
+    released();
+  }
+
+  /** The batch's changes are as durable as the store makes them: its ACKs and events may go. */
+  private void released() {
     for (Outgoing o : outbox) {
       o.durable = false;
     }
@@ -639,6 +672,109 @@ public final class DhcpServer implements DatagramEngine<DhcpServerEvent> {
       event(e);
     }
     unsyncedEvents.clear();
+  }
+
+  private void syncAsync() {
+    if (forcing >= 0 && (forced >= forcing || forceFailure != null)) {
+      forceCompleted();
+    }
+    if (!dirty) {
+      return;
+    }
+    dirty = false;
+    boolean needsForce;
+    try {
+      needsForce = store.write();
+    } catch (IOException | RuntimeException e) {
+      withhold(e);
+      return;
+    }
+    if (!needsForce) {
+      released();
+      return;
+    }
+    long batch = ++written;
+    for (var it = outbox.iterator(); it.hasNext(); ) {
+      Outgoing o = it.next();
+      if (o.durable) {
+        it.remove();
+        held.add(new Held(batch, o, null));
+      }
+    }
+    for (DhcpServerEvent e : unsyncedEvents) {
+      held.add(new Held(batch, null, e));
+    }
+    unsyncedEvents.clear();
+    if (forcing < 0) {
+      startForce();
+    }
+  }
+
+  private void startForce() {
+    long batch = written;
+    forcing = batch;
+    try {
+      forceExecutor.execute(
+          () -> {
+            try {
+              store.force();
+              forced = batch;
+            } catch (IOException | RuntimeException e) {
+              forceFailure = e;
+            } finally {
+              forceDone.run();
+            }
+          });
+    } catch (RuntimeException rejected) {
+      forceFailure = rejected;
+    }
+  }
+
+  /** On the server's thread, after the running force has completed or failed. */
+  private void forceCompleted() {
+    Throwable failure = forceFailure;
+    forcing = -1;
+    if (failure != null) {
+      int withheld = 0;
+      for (Held h : held) {
+        if (h.reply != null) {
+          withheld++;
+        }
+      }
+      held.clear();
+      event(
+          new DhcpServerEvent.Dropped(
+              null, DropReason.STORE_FAILED, withheld + " ACKs withheld: " + failure));
+      return; // the store refuses writes from now on: nothing more is forced
+    }
+    long done = forced;
+    while (!held.isEmpty() && held.peek().batch <= done) {
+      Held h = held.poll();
+      if (h.reply != null) {
+        h.reply.durable = false;
+        outbox.add(h.reply);
+      } else {
+        event(h.event);
+      }
+    }
+    if (written > done) {
+      startForce(); // the batches written meanwhile share this one
+    }
+  }
+
+  private void withhold(Exception e) {
+    int withheld = 0;
+    for (var it = outbox.iterator(); it.hasNext(); ) {
+      Outgoing o = it.next();
+      if (o.durable) {
+        it.remove();
+        withheld++;
+      }
+    }
+    unsyncedEvents.clear();
+    event(
+        new DhcpServerEvent.Dropped(
+            null, DropReason.STORE_FAILED, withheld + " ACKs withheld: " + e));
   }
 
   // ------------------------------------------------------------------ addresses
@@ -955,6 +1091,8 @@ public final class DhcpServer implements DatagramEngine<DhcpServerEvent> {
       return Long.compare(at, o.at);
     }
   }
+
+  private record Held(long batch, Outgoing reply, DhcpServerEvent event) {}
 
   private static final class Outgoing {
     final InetSocketAddress to;

@@ -47,6 +47,15 @@ final class JournalLeaseStore implements LeaseStore {
   private static final int OP_END = 3;
   private static final int MAX_PAYLOAD = 1 + 4 + 1 + 8 + 2 + ClientKey.MAX_BYTES;
   private static final int FLUSH_AT = 64 * 1024;
+
+  /**
+   * The journal is grown by writing zeros this far past its end, ahead of the records: an fsync
+   * then rarely has to commit a new file size and block allocation, only the records' data. A zero
+   * tail reads as a torn record, so opening cuts it like one; closing cuts it too.
+   */
+  static final int PREALLOCATE = 1 << 20;
+
+  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024);
   private static final Lease.State[] STATES = Lease.State.values();
 
   private final Path dir;
@@ -55,12 +64,17 @@ final class JournalLeaseStore implements LeaseStore {
   private final Map<Ipv4Address, Lease> leases = new HashMap<>();
   private final FileChannel lockChannel;
   private final FileLock lock;
-  private FileChannel journal;
+
+  /** Held while the journal is fsynced, and while compaction swaps it. */
+  private final Object forceLock = new Object();
+
+  private volatile FileChannel journal;
   private ByteBuffer pending = ByteBuffer.allocate(FLUSH_AT + 2 * (8 + MAX_PAYLOAD));
   private long journalRecords;
+  private long allocated; // the journal file's length: at or past journal.position()
   private boolean dirty;
-  private boolean failed;
-  private boolean closed;
+  private volatile boolean failed;
+  private volatile boolean closed;
 
   private JournalLeaseStore(
       Path dir, int compactMin, boolean fsync, FileChannel lockChannel, FileLock lock) {
@@ -116,6 +130,7 @@ final class JournalLeaseStore implements LeaseStore {
       journal.force(true);
     }
     journal.position(good);
+    allocated = good;
   }
 
   private void readSnapshot(byte[] bytes) throws IOException {
@@ -304,15 +319,50 @@ final class JournalLeaseStore implements LeaseStore {
       return;
     }
     flush();
-    try {
-      if (fsync) {
-        journal.force(false);
-      }
-    } catch (IOException e) {
-      failed = true;
-      throw e;
+    if (fsync) {
+      forceJournal();
     }
     dirty = false;
+    compactIfDue();
+  }
+
+  /**
+   * One write(2) of the records since the last call; with fsync on, {@link #force()} makes them
+   * durable (compaction, which fsyncs a snapshot of every lease, may do it first).
+   */
+  @Override
+  public boolean write() throws IOException {
+    check();
+    if (!dirty) {
+      return false;
+    }
+    flush();
+    dirty = false;
+    compactIfDue();
+    return fsync;
+  }
+
+  /** fdatasync of the journal, on any thread (see {@link LeaseStore#force()}). */
+  @Override
+  public void force() throws IOException {
+    check();
+    if (fsync) {
+      forceJournal();
+    }
+  }
+
+  private void forceJournal() throws IOException {
+    synchronized (forceLock) {
+      try {
+        journal.force(false);
+      } catch (IOException e) {
+        failed = true;
+        throw e;
+      }
+    }
+  }
+
+  private void compactIfDue() throws IOException {
     if (journalRecords > compactMin && journalRecords > 2L * leases.size()) {
       compact();
     }
@@ -321,6 +371,10 @@ final class JournalLeaseStore implements LeaseStore {
   private void flush() throws IOException {
     pending.flip();
     try {
+      long end = journal.position() + pending.remaining();
+      if (end > allocated) {
+        preallocate(end + PREALLOCATE);
+      }
       while (pending.hasRemaining()) {
         journal.write(pending);
       }
@@ -330,6 +384,17 @@ final class JournalLeaseStore implements LeaseStore {
     } finally {
       pending.clear();
     }
+  }
+
+  /** Writes zeros from the journal's end to {@code end}, leaving its position where it was. */
+  private void preallocate(long end) throws IOException {
+    long at = allocated;
+    while (at < end) {
+      ByteBuffer z = ZEROS.duplicate();
+      z.limit((int) Math.min(z.capacity(), end - at));
+      at += journal.write(z, at);
+    }
+    allocated = at;
   }
 
   /** Rewrites the live leases as a snapshot and starts an empty journal. */
@@ -346,12 +411,17 @@ final class JournalLeaseStore implements LeaseStore {
     out.flip();
     try {
       writeFresh(SNAPSHOT, null, out);
-      FileChannel old = journal;
-      writeFresh(JOURNAL, JOURNAL_MAGIC, null);
-      old.close();
-      journal =
-          FileChannel.open(dir.resolve(JOURNAL), StandardOpenOption.READ, StandardOpenOption.WRITE);
-      journal.position(journal.size());
+      synchronized (forceLock) { // a force() on another thread finishes on the old journal first
+        FileChannel old = journal;
+        writeFresh(JOURNAL, JOURNAL_MAGIC, null);
+        old.close();
+        FileChannel fresh =
+            FileChannel.open(
+                dir.resolve(JOURNAL), StandardOpenOption.READ, StandardOpenOption.WRITE);
+        fresh.position(fresh.size());
+        allocated = fresh.size();
+        journal = fresh;
+      }
       journalRecords = 0;
     } catch (IOException e) {
       failed = true;
@@ -418,6 +488,9 @@ final class JournalLeaseStore implements LeaseStore {
     try {
       if (!failed && journal != null) {
         sync();
+        if (allocated > journal.position()) {
+          journal.truncate(journal.position()); // the zeros ahead are not needed any more
+        }
       }
     } finally {
       closed = true;

@@ -12,6 +12,11 @@ import java.util.Collection;
  * <p>The server calls {@link #put} and {@link #remove} as bindings change, then {@link #sync()}
  * before it hands out any DHCPACK that depends on them: a lease the client has been told about is
  * on stable storage first. Calls come from the server's one thread.
+ *
+ * <p>A store may split {@link #sync()} in two, so that the server's thread does not wait for the
+ * disk: {@link #write()} hands the changes to the operating system on the server's thread and
+ * {@link #force()} makes them durable on another (see {@link DhcpServer#forceAsync}). The defaults
+ * do all the work in {@link #write()}.
  */
 public interface LeaseStore extends AutoCloseable {
 
@@ -26,6 +31,25 @@ public interface LeaseStore extends AutoCloseable {
 
   /** Makes every earlier {@link #put} and {@link #remove} durable. */
   void sync() throws IOException;
+
+  /**
+   * Hands every earlier {@link #put} and {@link #remove} to the operating system without waiting
+   * for stable storage; returns whether a {@link #force()} is still needed to make them durable
+   * (false: they already are, or the store does not promise more). Default: {@link #sync()}, then
+   * false.
+   */
+  default boolean write() throws IOException {
+    sync();
+    return false;
+  }
+
+  /**
+   * Makes durable everything that {@link #write()} calls returned before this call began handed to
+   * the operating system. The one method that may run on another thread, while the server's thread
+   * goes on with {@link #put}, {@link #remove} and {@link #write()}; never two at once, and never
+   * during {@link #close()}. Default: nothing.
+   */
+  default void force() throws IOException {}
 
   @Override
   void close() throws IOException;

@@ -8,6 +8,10 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -30,10 +34,20 @@ import java.util.function.Consumer;
  * RFC 2131 expects.
  */
 public final class DhcpUdpServer implements AutoCloseable {
-  private final DatagramEndpoint<DhcpServerEvent> endpoint;
+  /** SO_RCVBUF asked for by default: room for a few thousand requests while the thread is busy. */
+  static final int DEFAULT_RECEIVE_BUFFER = 4 << 20;
 
-  private DhcpUdpServer(DatagramEndpoint<DhcpServerEvent> endpoint) {
+  /** SO_SNDBUF asked for by default. */
+  static final int DEFAULT_SEND_BUFFER = 1 << 20;
+
+  private static final long FORCE_CLOSE_WAIT_SECONDS = 10;
+
+  private final DatagramEndpoint<DhcpServerEvent> endpoint;
+  private final ExecutorService forcer;
+
+  private DhcpUdpServer(DatagramEndpoint<DhcpServerEvent> endpoint, ExecutorService forcer) {
     this.endpoint = endpoint;
+    this.forcer = forcer;
   }
 
   /** A builder serving {@code server}. */
@@ -54,10 +68,23 @@ public final class DhcpUdpServer implements AutoCloseable {
     return endpoint.execute(task);
   }
 
-  /** Stops the thread and closes the socket; the lease store stays open (the caller owns it). */
+  /**
+   * Stops the thread and closes the socket, after a running fsync has finished (ACKs still waiting
+   * for one are dropped); the lease store stays open (the caller owns it).
+   */
   @Override
   public void close() {
     endpoint.close();
+    if (forcer != null) {
+      forcer.shutdown();
+      try {
+        if (!forcer.awaitTermination(FORCE_CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("lease store fsync still running after 10 s");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /** Configures a {@link DhcpUdpServer}. */
@@ -67,6 +94,9 @@ public final class DhcpUdpServer implements AutoCloseable {
     private Consumer<? super DhcpServerEvent> listener = e -> {};
     private Clock clock = Clock.systemUTC();
     private boolean daemon;
+    private boolean asyncFsync = true;
+    private int receiveBufferSize = DEFAULT_RECEIVE_BUFFER;
+    private int sendBufferSize = DEFAULT_SEND_BUFFER;
 
     private Builder(DhcpServer server) {
       this.server = Objects.requireNonNull(server, "server");
@@ -99,21 +129,84 @@ public final class DhcpUdpServer implements AutoCloseable {
     }
 
     /**
+     * Whether the lease store's fsync runs on a thread of its own ({@link DhcpServer#forceAsync}),
+     * so that requests keep being served while it runs and the ACKs of everything received
+     * meanwhile share the next one; an ACK still waits for its lease's fsync either way. Default:
+     * true.
+     */
+    public Builder asyncFsync(boolean on) {
+      this.asyncFsync = on;
+      return this;
+    }
+
+    /**
+     * SO_RCVBUF in bytes (the kernel caps it at {@code net.core.rmem_max}); 0 keeps the system
+     * default. Default: 4 MiB.
+     */
+    public Builder receiveBufferSize(int bytes) {
+      this.receiveBufferSize = nonNegative(bytes);
+      return this;
+    }
+
+    /**
+     * SO_SNDBUF in bytes (capped at {@code net.core.wmem_max}); 0 keeps the system default.
+     * Default: 1 MiB.
+     */
+    public Builder sendBufferSize(int bytes) {
+      this.sendBufferSize = nonNegative(bytes);
+      return this;
+    }
+
+    private static int nonNegative(int bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("must be >= 0: " + bytes);
+      }
+      return bytes;
+    }
+
+    /**
      * Binds the socket and starts the thread.
      *
      * @throws IOException if the socket cannot be bound
      */
     public DhcpUdpServer start() throws IOException {
-      return new DhcpUdpServer(
+      String name = "headend-dhcp-" + bind.getPort();
+      DatagramEndpoint<DhcpServerEvent> endpoint =
           DatagramEndpoint.builder(server)
               .bind(bind)
               .broadcast(true)
               .reuseAddress(true)
+              .receiveBufferSize(receiveBufferSize)
+              .sendBufferSize(sendBufferSize)
               .onEvent(listener)
               .clock(clock)
               .daemon(daemon)
-              .name("headend-dhcp-" + bind.getPort())
-              .start());
+              .name(name)
+              .start();
+      if (!asyncFsync) {
+        return new DhcpUdpServer(endpoint, null);
+      }
+      ExecutorService forcer =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, name + "-fsync");
+                t.setDaemon(true); // close() waits for a running fsync
+                return t;
+              });
+      try {
+        // on the engine's thread, before it gets its first datagram's turn to reply
+        endpoint.execute(() -> server.forceAsync(forcer, () -> endpoint.execute(() -> {}))).get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        endpoint.close();
+        forcer.shutdown();
+        throw new IOException("interrupted while starting", e);
+      } catch (ExecutionException e) {
+        endpoint.close();
+        forcer.shutdown();
+        throw new IOException("could not start: " + e.getCause(), e.getCause());
+      }
+      return new DhcpUdpServer(endpoint, forcer);
     }
   }
 }

@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 
 /**
  * The server side of {@link JournalCrashTest}, run in a child JVM that the test kills with -9:
@@ -30,12 +33,21 @@ public final class CrashTestServer {
                 .build());
   }
 
-  /** Arguments: the store directory. */
+  /**
+   * Arguments: the store directory, then {@code async} to fsync on a helper thread ({@link
+   * DhcpServer#forceAsync}); a request's replies are printed once no ACK waits for a force.
+   */
   public static void main(String[] args) throws Exception {
     HexFormat hex = HexFormat.of();
     PrintStream out = new PrintStream(System.out, false, StandardCharsets.US_ASCII);
+    boolean async = args.length > 1 && args[1].equals("async");
+    ExecutorService forcer = Executors.newSingleThreadExecutor();
+    Semaphore forced = new Semaphore(0);
     try (LeaseStore store = LeaseStore.journal(Path.of(args[0]), 40, true)) {
       DhcpServer server = config().leaseStore(store).build();
+      if (async) {
+        server.forceAsync(forcer, forced::release);
+      }
       out.println("READY " + server.leases().size());
       out.flush();
       BufferedReader in =
@@ -45,18 +57,28 @@ public final class CrashTestServer {
       String line;
       while ((line = in.readLine()) != null) {
         server.handle(Instant.now(), from, ByteBuffer.wrap(hex.parseHex(line)));
-        while (server.pollTransmit(buf.clear()) != null) {
-          buf.flip();
-          byte[] b = new byte[buf.remaining()];
-          buf.get(b);
-          out.println("TX " + hex.formatHex(b));
-        }
-        while (server.pollEvent() != null) {
-          // events are not needed here
+        while (true) {
+          while (server.pollTransmit(buf.clear()) != null) {
+            buf.flip();
+            byte[] b = new byte[buf.remaining()];
+            buf.get(b);
+            out.println("TX " + hex.formatHex(b));
+          }
+          boolean events = false;
+          while (server.pollEvent() != null) {
+            events = true; // polling may have released ACKs (a completed force): poll them too
+          }
+          if (server.awaitingForce() > 0) {
+            forced.acquire(); // a force completed: its ACKs come out of the next poll
+          } else if (!events) {
+            break;
+          }
         }
         out.println("DONE");
         out.flush();
       }
+    } finally {
+      forcer.shutdown();
     }
   }
 }

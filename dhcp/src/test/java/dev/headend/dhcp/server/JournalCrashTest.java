@@ -27,8 +27,9 @@ import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * kill -9 of a server process on the journal store while clients churn, several times: after each
@@ -44,8 +45,10 @@ class JournalCrashTest {
   /** What a client was told in its last ACK. */
   private record Acked(int client, Ipv4Address address, Instant expires) {}
 
-  @Test
-  void killDashNineAtRandomPointsLosesNoAckedLeaseAndNeverDoubleAssigns() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"sync", "async"})
+  void killDashNineAtRandomPointsLosesNoAckedLeaseAndNeverDoubleAssigns(String fsync)
+      throws Exception {
     Random random = new Random(20_301);
     Map<Integer, Acked> byClient = new HashMap<>();
     Map<Ipv4Address, Acked> byAddress = new HashMap<>();
@@ -53,8 +56,8 @@ class JournalCrashTest {
     int rounds = 6;
     for (int round = 0; round < rounds; round++) {
       Process p =
-          new ProcessBuilder(Proc.java(CrashTestServer.class, dir.toString()))
-              .redirectError(dir.resolve("child-" + round + ".err").toFile())
+          new ProcessBuilder(Proc.java(CrashTestServer.class, dir.toString(), fsync))
+              .redirectError(dir.resolve(fsync + "-child-" + round + ".err").toFile())
               .start();
       BlockingQueue<String> lines = new LinkedBlockingQueue<>();
       Thread reader = new Thread(() -> readLines(p, lines), "crash-test-reader");

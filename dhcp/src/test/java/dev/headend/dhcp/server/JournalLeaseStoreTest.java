@@ -191,4 +191,99 @@ class JournalLeaseStoreTest {
       assertTrue(h.dora(mac(2)).message().yiaddr().value() != a.value());
     }
   }
+
+  @Test
+  void writeThenForceIsDurableAndWriteSaysWhetherAForceIsNeeded() throws IOException {
+    try (JournalLeaseStore s = JournalLeaseStore.open(dir, 1_000, true)) {
+      assertFalse(s.write(), "nothing to write");
+      s.put(lease(1, 1, Lease.State.BOUND));
+      assertTrue(s.write(), "fsync on: the write needs a force");
+      s.force();
+    }
+    Path off = dir.resolve("off");
+    try (JournalLeaseStore s = JournalLeaseStore.open(off, 1_000, false)) {
+      s.put(lease(2, 2, Lease.State.BOUND));
+      assertFalse(s.write(), "fsync off: write is all the store promises");
+    }
+    try (LeaseStore s = LeaseStore.journal(dir)) {
+      assertEquals(
+          Map.of(lease(1, 1, Lease.State.BOUND).address(), lease(1, 1, Lease.State.BOUND)),
+          byAddress(s));
+    }
+  }
+
+  @Test
+  void preallocatedZeroTailIsCutOnOpenAndOnClose() throws IOException {
+    Path copy = dir.resolve("copy");
+    Files.createDirectories(copy);
+    Path j = dir.resolve(JournalLeaseStore.JOURNAL);
+    try (JournalLeaseStore s = JournalLeaseStore.open(dir, 1_000, true)) {
+      s.put(lease(1, 1, Lease.State.BOUND));
+      s.put(lease(2, 2, Lease.State.BOUND));
+      s.write();
+      s.force();
+      assertTrue(Files.size(j) >= JournalLeaseStore.PREALLOCATE, "grown ahead of the records");
+      // what a kill -9 leaves: the records, then zeros up to the preallocated end
+      Files.copy(j, copy.resolve(JournalLeaseStore.JOURNAL));
+    }
+    assertTrue(Files.size(j) < 1_000, "closing cut the zeros: " + Files.size(j));
+    long clean = Files.size(j);
+    try (LeaseStore s = LeaseStore.journal(copy)) {
+      assertEquals(2, s.load().size());
+      s.put(lease(3, 3, Lease.State.BOUND));
+      s.sync();
+    }
+    assertTrue(Files.size(copy.resolve(JournalLeaseStore.JOURNAL)) > clean);
+    try (LeaseStore s = LeaseStore.journal(copy)) {
+      assertEquals(3, s.load().size(), "records after the cut tail are kept");
+    }
+  }
+
+  @Test
+  void forceOnAnotherThreadDuringWritesAndCompactionsLosesNothing() throws Exception {
+    int n = 3_000;
+    try (JournalLeaseStore s = JournalLeaseStore.open(dir, 50, true)) {
+      java.util.concurrent.atomic.AtomicBoolean stop =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      java.util.concurrent.atomic.AtomicInteger forces =
+          new java.util.concurrent.atomic.AtomicInteger();
+      Thread forcer =
+          new Thread(
+              () -> {
+                while (!stop.get()) {
+                  try {
+                    s.force();
+                    forces.incrementAndGet();
+                  } catch (IOException | RuntimeException e) {
+                    failure.set(e);
+                    return;
+                  }
+                }
+              });
+      forcer.start();
+      for (int i = 0; i < n; i++) {
+        s.put(lease(i % 200, i, Lease.State.BOUND)); // rewrites: the journal keeps compacting
+        if (i % 7 == 0) {
+          s.write();
+        }
+      }
+      s.write();
+      stop.set(true);
+      forcer.join(30_000);
+      assertEquals(null, failure.get(), "force failed beside writes and compactions");
+      assertTrue(forces.get() > 0);
+      assertTrue(s.journalRecords() < n, "compacted meanwhile: " + s.journalRecords());
+    }
+    try (LeaseStore s = LeaseStore.journal(dir)) {
+      Map<Ipv4Address, Lease> m = byAddress(s);
+      assertEquals(200, m.size());
+      for (int i = n - 200; i < n; i++) {
+        assertEquals(
+            lease(i % 200, i, Lease.State.BOUND),
+            m.get(lease(i % 200, i, Lease.State.BOUND).address()));
+      }
+    }
+  }
 }
