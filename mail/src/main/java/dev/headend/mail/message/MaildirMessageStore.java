@@ -43,7 +43,7 @@ final class MaildirMessageStore implements MessageStore {
   private final ConcurrentHashMap<String, Dirs> boxes = new ConcurrentHashMap<>();
 
   /** A mailbox's {@code tmp} and {@code new} directories. */
-  private record Dirs(Path tmp, Path fresh) {}
+  record Dirs(Path tmp, Path fresh) {}
 
   MaildirMessageStore(Path root) throws IOException {
     this.root = root.toAbsolutePath();
@@ -214,7 +214,38 @@ final class MaildirMessageStore implements MessageStore {
     }
   }
 
-  private Path find(String mailbox, String id) throws IOException {
+  /** The root directory (absolute). */
+  Path root() {
+    return root;
+  }
+
+  /** A fresh unique name for a message. */
+  String newId() {
+    return uniqueName(System.currentTimeMillis(), sequence.incrementAndGet(), unique);
+  }
+
+  /** The mailbox's directories, created (durably) if needed. */
+  Dirs directories(String mailbox) throws IOException {
+    Dirs dirs = mailbox == null ? null : boxes.get(mailbox);
+    return dirs != null ? dirs : dirs(mailbox);
+  }
+
+  /** Forgets a cached mailbox (it was removed behind our back) and creates it again. */
+  Dirs recreate(String mailbox) throws IOException {
+    boxes.remove(mailbox);
+    return dirs(mailbox);
+  }
+
+  /** The message's file in {@code new} or {@code cur}; null if neither has it. */
+  Path existing(String mailbox, String id) throws IOException {
+    try {
+      return find(mailbox, id);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  Path find(String mailbox, String id) throws IOException {
     if (id == null || !id.matches("[A-Za-z0-9._-]+") || id.startsWith(".")) {
       throw new NoSuchFileException(mailbox + "/" + id);
     }
@@ -266,7 +297,7 @@ final class MaildirMessageStore implements MessageStore {
   }
 
   /** Makes a directory's entries durable (a rename is not until its directory is forced). */
-  private static void forceDirectory(Path dir) throws IOException {
+  static void forceDirectory(Path dir) throws IOException {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     }

@@ -12,7 +12,7 @@ import java.util.List;
  * process (and, for {@link #maildir}, of the machine); an SMTP server acknowledges a message only
  * after that. If {@link #append} throws, nothing is visible in the mailbox.
  */
-public interface MessageStore {
+public interface MessageStore extends AutoCloseable {
 
   /**
    * Stores a message in {@code mailbox}, durably by the time it returns.
@@ -37,6 +37,13 @@ public interface MessageStore {
   /** Removes a message; false if it was not there. */
   boolean delete(String mailbox, String id) throws IOException;
 
+  /**
+   * Releases what the store holds (for {@link #journaledMaildir}: makes every message file durable
+   * and retires the journal); nothing for the other stores.
+   */
+  @Override
+  default void close() throws IOException {}
+
   /** A store in memory: fast, for tests and embedders with their own persistence; not durable. */
   static MessageStore inMemory() {
     return new InMemoryMessageStore();
@@ -52,6 +59,34 @@ public interface MessageStore {
    */
   static MessageStore maildir(Path root) throws IOException {
     return new MaildirMessageStore(root);
+  }
+
+  /**
+   * {@link #journaledMaildir(Path, int)} with 16 MiB journal segments.
+   *
+   * @throws IOException if {@code root} cannot be created or its journal cannot be replayed
+   */
+  static MessageStore journaledMaildir(Path root) throws IOException {
+    return journaledMaildir(root, 16 << 20);
+  }
+
+  /**
+   * A maildir store (the same layout as {@link #maildir}) with a write-ahead journal in {@code
+   * root/.journal}: {@link #append} returns once the message is <em>durable in the journal</em>
+   * (one checksummed record, concurrent appends sharing one {@code fdatasync} of a preallocated
+   * segment); its file is then renamed into {@code new/} without a sync of its own. The files of a
+   * segment are synced in bulk in the background before the segment is deleted, and at open every
+   * journalled message missing from (or incomplete in) the maildir is written again with the same
+   * id, a torn journal tail is cut, and deleted messages stay deleted. Readers only ever see
+   * complete files in {@code new/}. One store per root at a time (a file lock says so); {@link
+   * #close} it to sync and retire the journal.
+   *
+   * @param segmentBytes the size of a preallocated journal segment (at least 4096)
+   * @throws JournalCorruptException if the journal holds a checksummed record that is not valid
+   * @throws IOException if {@code root} cannot be created, is in use, or cannot be replayed
+   */
+  static MessageStore journaledMaildir(Path root, int segmentBytes) throws IOException {
+    return new JournaledMaildirStore(root, segmentBytes);
   }
 
   /**
