@@ -13,7 +13,9 @@
 #
 # Env: SECONDS_PER_RUN (15), ROUNDS (3), RATE (perfdhcp -r, new exchanges/s offered: 8000),
 #      CLIENTS (perfdhcp -R: 60000), FSYNC (our journal fsync: true), JAR (cli/target/headend.jar),
-#      JAVA (java), JAVA_OPTS.
+#      JAVA (java), JAVA_OPTS, SERVER_CPUS / CLIENT_CPUS (taskset -c lists: pin the server and
+#      perfdhcp to separate cores, e.g. SERVER_CPUS=0 CLIENT_CPUS=1, so the load generator does
+#      not take the server's CPU; unset: no pinning).
 # Needs: root, ip, kea-dhcp4 (kea-dhcp4-server), perfdhcp (kea-admin). Only 10.99.0.0/16 inside the
 # two namespaces it creates (and deletes on exit) is used.
 set -euo pipefail
@@ -70,7 +72,7 @@ ip -n "$CLI" link set hd-bc up
 start_ours() {
   rm -rf "$work/ours"; mkdir -p "$work/ours"
   # shellcheck disable=SC2086
-  ip netns exec "$SRV" "$JAVA" $JAVA_OPTS -jar "$JAR" serve --bind 10.99.0.1 \
+  ip netns exec "$SRV" ${SERVER_CPUS:+taskset -c "$SERVER_CPUS"} "$JAVA" $JAVA_OPTS -jar "$JAR" serve --bind 10.99.0.1 \
     --dns-port 0 --resolver-port -1 --tftp-port -1 --smtp-port -1 \
     --dhcp-port 67 --dhcp-subnet 10.99.0.0/16 --dhcp-pool 10.99.1.1-10.99.250.255 \
     --dhcp-leases "$work/ours" --dhcp-fsync "$FSYNC" > "$work/ours.out" 2>&1 &
@@ -97,7 +99,8 @@ start_kea() {
 } }
 JSON
   KEA_PIDFILE_DIR="$work" KEA_LOCKFILE_DIR="$work" \
-    ip netns exec "$SRV" kea-dhcp4 -c "$work/kea.json" > "$work/kea.out" 2>&1 &
+    ip netns exec "$SRV" ${SERVER_CPUS:+taskset -c "$SERVER_CPUS"} kea-dhcp4 -c "$work/kea.json" \
+    > "$work/kea.out" 2>&1 &
   server_pid=$!
   sleep 1.5
   kill -0 "$server_pid" || { cat "$work/kea.out" "$work/kea.log" >&2; exit 1; }
@@ -114,7 +117,8 @@ rcvbuf_errors() {
 perf() {
   local secs=$1 out s0 c0
   s0=$(rcvbuf_errors "$SRV"); c0=$(rcvbuf_errors "$CLI")
-  out=$(ip netns exec "$CLI" perfdhcp -4 -l hd-bc -r "$RATE" -R "$CLIENTS" -p "$secs" -d 2 \
+  out=$(ip netns exec "$CLI" ${CLIENT_CPUS:+taskset -c "$CLIENT_CPUS"} perfdhcp -4 -l hd-bc \
+        -r "$RATE" -R "$CLIENTS" -p "$secs" -d 2 \
         10.99.0.1 2>&1) || true
   echo "server $(( $(rcvbuf_errors "$SRV") - s0 )), perfdhcp $(( $(rcvbuf_errors "$CLI") - c0 ))" \
     > "$work/last-overflow.txt"
@@ -143,7 +147,8 @@ done
 o=$(printf '%s\n' "${ours[@]}" | median)
 k=$(printf '%s\n' "${kea[@]}" | median)
 echo
-echo "offered $RATE DORA/s, $CLIENTS clients, ${SECONDS_PER_RUN}s x $ROUNDS rounds each"
+echo "offered $RATE DORA/s, $CLIENTS clients, ${SECONDS_PER_RUN}s x $ROUNDS rounds each" \
+  "${SERVER_CPUS:+(server on CPU $SERVER_CPUS, perfdhcp on CPU ${CLIENT_CPUS:-any})}"
 echo "headend (journal, fsync=$FSYNC): median $o DORA/s"
 echo "kea-dhcp4 (memfile, persist):    median $k DORA/s"
 awk -v o="$o" -v k="$k" 'BEGIN { if (k > 0) printf "ratio headend/kea: %.2fx\n", o / k }'

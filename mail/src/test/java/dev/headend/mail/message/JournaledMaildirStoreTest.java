@@ -99,6 +99,7 @@ class JournaledMaildirStoreTest {
     MessageStore.StoredMessage b = store.append(BOB, msg("bravo\r\n"));
     MessageStore.StoredMessage c = store.append("carol@example.test", msg("charlie\r\n"));
     store.abandon(); // a crash: nothing synced or retired
+    List<Path> before = segments();
     // the crash lost one file entirely and left another empty (delayed allocation)
     Files.delete(fileOf(BOB, a.id()));
     Files.write(fileOf("carol@example.test", c.id()), new byte[0]);
@@ -108,7 +109,11 @@ class JournaledMaildirStoreTest {
       assertArrayEquals(msg("bravo\r\n"), reopened.read(BOB, b.id()));
       assertArrayEquals(msg("charlie\r\n"), reopened.read("carol@example.test", c.id()));
       assertEquals(2, reopened.list(BOB).size(), "same ids: no duplicates");
-      assertEquals(1, segments().size(), "only the new segment is left");
+      // the replayed segments are retired; the reopened store's own (and the spare it may have
+      // preallocated in the background by now) are new ones
+      List<Path> after = segments();
+      assertTrue(after.stream().noneMatch(before::contains), before + " -> " + after);
+      assertTrue(after.size() >= 1 && after.size() <= 2, after::toString);
     }
   }
 
