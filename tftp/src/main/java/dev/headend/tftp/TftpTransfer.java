@@ -206,9 +206,6 @@ public abstract sealed class TftpTransfer implements DatagramEngine<TransferEven
   private boolean requestAnswered;
   private boolean heardFromPeer;
 
-  /** Retransmissions allowed before the peer has sent us anything (a spoofed request's cost). */
-  private static final int UNCONFIRMED_RETRIES = 2;
-
   /** The longest wait between retransmissions, however often the timeout has doubled. */
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
 
@@ -321,14 +318,14 @@ public abstract sealed class TftpTransfer implements DatagramEngine<TransferEven
       deadline = null;
       return false;
     }
-    boolean confirmed = heardFromPeer || request != null; // a client's peer is the server it chose
-    int limit = confirmed ? maxRetries : Math.min(maxRetries, UNCONFIRMED_RETRIES);
-    if (++retries > limit) {
-      // a peer that never answered may not exist (a spoofed request): it is not sent an error,
-      // and a real client that lost our first packets starts again with its next request
+    if (++retries > maxRetries) {
+      // A peer that never sent us anything may not exist (a spoofed request): it is not sent an
+      // error. (Fewer retransmissions for such a peer were tried and dropped: a client that got
+      // our first packet but whose every answer was lost is then stranded on a closed port.)
+      boolean confirmed = heardFromPeer || request != null;
       fail(
           ErrorCode.NOT_DEFINED,
-          "no answer after " + limit + " retransmissions; giving up",
+          "no answer after " + maxRetries + " retransmissions; giving up",
           false,
           confirmed);
       return false;
