@@ -3,7 +3,6 @@ package dev.headend.tftp;
 import dev.headend.tftp.wire.ErrorCode;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 /** A {@link TftpSink} into memory, with a size cap. */
 public final class MemorySink implements TftpSink {
@@ -55,9 +54,5 @@ public final class MemorySink implements TftpSink {
   @Override
   public String toString() {
     return "MemorySink[" + bytes.size() + " bytes" + (committed ? ", committed]" : "]");
-  }
-
-  byte[] head(int n) {
-    return Arrays.copyOf(bytes.toByteArray(), n);
   }
 }

@@ -88,9 +88,7 @@ public final class TftpServer implements DatagramEngine<TftpServerEvent> {
     try {
       p = TftpPacket.decode(datagram);
     } catch (MalformedTftpPacketException e) {
-      boolean error =
-          datagram.remaining() >= 2 && datagram.getShort(datagram.position()) == TftpPacket.ERROR;
-      if (!error) {
+      if (!TftpTransfer.isError(datagram)) {
         reply(from, ErrorCode.ILLEGAL_OPERATION, "malformed request: " + e.getMessage());
       }
       events.add(new TftpServerEvent.Dropped(from, "malformed: " + e.getMessage()));
@@ -165,7 +163,7 @@ public final class TftpServer implements DatagramEngine<TftpServerEvent> {
       events.add(new TftpServerEvent.Accepted(t));
     } else {
       // nothing to drive: pass its one packet (the ERROR) on from the request port
-      dev.headend.core.Transmit error;
+      Transmit error;
       while ((error = t.pollTransmit()) != null) {
         replies.add(error);
       }

@@ -221,13 +221,18 @@ public abstract sealed class TftpTransfer implements DatagramEngine<TransferEven
   }
 
   private void answerStranger(InetSocketAddress from, ByteBuffer datagram) {
-    if (datagram.remaining() >= 2 && datagram.getShort(datagram.position()) == TftpPacket.ERROR) {
+    if (isError(datagram)) {
       return; // never answer an error: two confused hosts would bounce errors forever
     }
     if (strangerReplies.size() < MAX_STRANGER_REPLIES) {
       ErrorPacket e = ErrorPacket.of(ErrorCode.UNKNOWN_TID, "unknown transfer ID");
       strangerReplies.add(new Transmit(from, ByteBuffer.wrap(e.toBytes())));
     }
+  }
+
+  /** Whether a datagram (decodable or not) carries the ERROR opcode: never to be answered. */
+  static boolean isError(ByteBuffer datagram) {
+    return datagram.remaining() >= 2 && datagram.getShort(datagram.position()) == TftpPacket.ERROR;
   }
 
   /** Checks a client's OACK against what it asked for; returns why it is refused, or null. */
@@ -420,15 +425,18 @@ public abstract sealed class TftpTransfer implements DatagramEngine<TransferEven
 
   @Override
   public final InetSocketAddress pollTransmit(ByteBuffer out) {
-    Transmit t = outbox.poll();
-    if (t == null) {
-      t = strangerReplies.poll();
-    }
+    Transmit t = pollQueued();
     if (t != null) {
       out.put(t.payload());
       return t.destination();
     }
     return ended ? null : nextData(out);
+  }
+
+  /** The next queued packet: the peer's first, then error replies to strangers; or null. */
+  private Transmit pollQueued() {
+    Transmit t = outbox.poll();
+    return t != null ? t : strangerReplies.poll();
   }
 
   /** The next DATA block to send into {@code out}, returning the peer; or null. */
@@ -438,10 +446,7 @@ public abstract sealed class TftpTransfer implements DatagramEngine<TransferEven
 
   @Override
   public final Transmit pollTransmit() {
-    Transmit queued = outbox.poll();
-    if (queued == null) {
-      queued = strangerReplies.poll();
-    }
+    Transmit queued = pollQueued();
     if (queued != null) {
       return queued;
     }
