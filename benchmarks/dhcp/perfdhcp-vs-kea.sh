@@ -15,7 +15,15 @@
 #      CLIENTS (perfdhcp -R: 60000), FSYNC (our journal fsync: true), JAR (cli/target/headend.jar),
 #      JAVA (java), JAVA_OPTS, SERVER_CPUS / CLIENT_CPUS (taskset -c lists: pin the server and
 #      perfdhcp to separate cores, e.g. SERVER_CPUS=0 CLIENT_CPUS=1, so the load generator does
-#      not take the server's CPU; unset: no pinning).
+#      not take the server's CPU; unset: no pinning), RMEM (net.core.rmem_default in bytes while
+#      the script runs: 4194304, so perfdhcp's socket, which asks for no size, holds a burst of
+#      replies instead of dropping them; 0 leaves it alone. It is one value for the whole machine,
+#      so Kea's socket gets it too; headend asks for 4 MiB itself. Restored on exit).
+#
+# Besides the rates, each round prints the server's CPU time (user + system, all its threads,
+# from /proc/PID/stat) and the exchanges per second of that CPU time: on a 2-core machine
+# perfdhcp, on one core, saturates before either server does, so the rates end up equal and the
+# CPU each server needed for them is what tells them apart.
 # Needs: root, ip, kea-dhcp4 (kea-dhcp4-server), perfdhcp (kea-admin). Only 10.99.0.0/16 inside the
 # two namespaces it creates (and deletes on exit) is used.
 set -euo pipefail
@@ -29,6 +37,7 @@ FSYNC=${FSYNC:-true}
 JAR=${JAR:-cli/target/headend.jar}
 JAVA=${JAVA:-java}
 JAVA_OPTS=${JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseParallelGC}
+RMEM=${RMEM:-4194304}
 SRV=hd-bench-srv
 CLI=hd-bench-cli
 
@@ -50,18 +59,27 @@ stop_server() {
     server_pid=
   fi
 }
+old_rmem=$(sysctl -n net.core.rmem_default)
 cleanup() {
   stop_server
+  sysctl -qw net.core.rmem_default="$old_rmem" || true
   ip netns del "$CLI" 2>/dev/null || true
   ip netns del "$SRV" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 
+# replaces the calling (background) shell with "$@" in the server namespace, pinned when asked,
+# so that $! is the server's pid
+exec_in_server() {
+  exec ip netns exec "$SRV" ${SERVER_CPUS:+taskset -c "$SERVER_CPUS"} "$@"
+}
+
 ip netns del "$CLI" 2>/dev/null || true
 ip netns del "$SRV" 2>/dev/null || true
 ip netns add "$SRV"
 ip netns add "$CLI"
+if [ "$RMEM" != 0 ]; then sysctl -qw net.core.rmem_default="$RMEM"; fi
 ip link add hd-bs netns "$SRV" type veth peer name hd-bc netns "$CLI"
 ip -n "$SRV" addr add 10.99.0.1/16 dev hd-bs
 ip -n "$CLI" addr add 10.99.0.2/16 dev hd-bc
@@ -72,7 +90,7 @@ ip -n "$CLI" link set hd-bc up
 start_ours() {
   rm -rf "$work/ours"; mkdir -p "$work/ours"
   # shellcheck disable=SC2086
-  ip netns exec "$SRV" ${SERVER_CPUS:+taskset -c "$SERVER_CPUS"} "$JAVA" $JAVA_OPTS -jar "$JAR" serve --bind 10.99.0.1 \
+  exec_in_server "$JAVA" $JAVA_OPTS -jar "$JAR" serve --bind 10.99.0.1 \
     --dns-port 0 --resolver-port -1 --tftp-port -1 --smtp-port -1 \
     --dhcp-port 67 --dhcp-subnet 10.99.0.0/16 --dhcp-pool 10.99.1.1-10.99.250.255 \
     --dhcp-leases "$work/ours" --dhcp-fsync "$FSYNC" > "$work/ours.out" 2>&1 &
@@ -98,8 +116,7 @@ start_kea() {
                    "output_options": [ { "output": "$work/kea.log" } ] } ]
 } }
 JSON
-  KEA_PIDFILE_DIR="$work" KEA_LOCKFILE_DIR="$work" \
-    ip netns exec "$SRV" ${SERVER_CPUS:+taskset -c "$SERVER_CPUS"} kea-dhcp4 -c "$work/kea.json" \
+  exec_in_server env KEA_PIDFILE_DIR="$work" KEA_LOCKFILE_DIR="$work" kea-dhcp4 -c "$work/kea.json" \
     > "$work/kea.out" 2>&1 &
   server_pid=$!
   sleep 1.5
@@ -112,16 +129,22 @@ rcvbuf_errors() {
     else {print $c["RcvbufErrors"]; exit}}' /proc/net/snmp
 }
 
+# CPU time (user + system, all threads, in clock ticks) the server process has used so far
+server_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+HZ=$(getconf CLK_TCK)
+
 # prints the achieved 4-way exchanges/s of one perfdhcp run; $work/last-overflow.txt gets the
-# datagrams the kernel dropped for a full receive buffer, at the server and at perfdhcp
+# datagrams the kernel dropped for a full receive buffer, at the server and at perfdhcp, and
+# $work/last-ticks.txt the server's CPU ticks during the run
 perf() {
-  local secs=$1 out s0 c0
-  s0=$(rcvbuf_errors "$SRV"); c0=$(rcvbuf_errors "$CLI")
+  local secs=$1 out s0 c0 t0
+  s0=$(rcvbuf_errors "$SRV"); c0=$(rcvbuf_errors "$CLI"); t0=$(server_ticks)
   out=$(ip netns exec "$CLI" ${CLIENT_CPUS:+taskset -c "$CLIENT_CPUS"} perfdhcp -4 -l hd-bc \
         -r "$RATE" -R "$CLIENTS" -p "$secs" -d 2 \
         10.99.0.1 2>&1) || true
   echo "server $(( $(rcvbuf_errors "$SRV") - s0 )), perfdhcp $(( $(rcvbuf_errors "$CLI") - c0 ))" \
     > "$work/last-overflow.txt"
+  echo $(( $(server_ticks) - t0 )) > "$work/last-ticks.txt"
   echo "$out" > "$work/last-perf.txt"
   [ -z "${PERF_LOG:-}" ] || echo "$out" >> "$PERF_LOG"
   echo "$out" | awk '/^Rate:/ {print $2; exit}'
@@ -129,7 +152,7 @@ perf() {
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
-declare -a ours=() kea=()
+declare -a ours=() kea=() ours_cpu=() kea_cpu=()
 # alternate the servers round by round: this machine's speed drifts over a run
 for r in $(seq 1 "$ROUNDS"); do
   for kind in ours kea; do
@@ -137,9 +160,15 @@ for r in $(seq 1 "$ROUNDS"); do
     perf 5 > /dev/null # warm-up (and the JIT, for ours)
     rate=$(perf "$SECONDS_PER_RUN")
     drops=$(awk '/^drops ratio:/ {printf "%s%s%%", sep, $3; sep=" / "}' "$work/last-perf.txt")
+    # exchanges per second of the server's CPU time: what one core would do if the server were
+    # the limit (on 2 cores, perfdhcp on one core saturates before either server does)
+    per_cpu=$(awk -v r="${rate:-0}" -v s="$SECONDS_PER_RUN" -v t="$(cat "$work/last-ticks.txt")" \
+      -v hz="$HZ" 'BEGIN { if (t > 0) printf "%.0f", r * s / (t / hz); else print 0 }')
     echo "$kind round $r: ${rate:-0} DORA/s (drops DISCOVER-OFFER / REQUEST-ACK: ${drops:-?};" \
-      "receive buffer overflows: $(cat "$work/last-overflow.txt"))"
-    if [ "$kind" = ours ]; then ours+=("${rate:-0}"); else kea+=("${rate:-0}"); fi
+      "receive buffer overflows: $(cat "$work/last-overflow.txt");" \
+      "server CPU $(cat "$work/last-ticks.txt") ticks of 1/$HZ s = $per_cpu DORA per CPU-second)"
+    if [ "$kind" = ours ]; then ours+=("${rate:-0}"); ours_cpu+=("$per_cpu")
+    else kea+=("${rate:-0}"); kea_cpu+=("$per_cpu"); fi
     stop_server
   done
 done
@@ -148,7 +177,12 @@ o=$(printf '%s\n' "${ours[@]}" | median)
 k=$(printf '%s\n' "${kea[@]}" | median)
 echo
 echo "offered $RATE DORA/s, $CLIENTS clients, ${SECONDS_PER_RUN}s x $ROUNDS rounds each" \
-  "${SERVER_CPUS:+(server on CPU $SERVER_CPUS, perfdhcp on CPU ${CLIENT_CPUS:-any})}"
-echo "headend (journal, fsync=$FSYNC): median $o DORA/s"
-echo "kea-dhcp4 (memfile, persist):    median $k DORA/s"
-awk -v o="$o" -v k="$k" 'BEGIN { if (k > 0) printf "ratio headend/kea: %.2fx\n", o / k }'
+  "${SERVER_CPUS:+(server on CPU $SERVER_CPUS, perfdhcp on CPU ${CLIENT_CPUS:-any})}" \
+  "(net.core.rmem_default $(sysctl -n net.core.rmem_default))"
+oc=$(printf '%s\n' "${ours_cpu[@]}" | median)
+kc=$(printf '%s\n' "${kea_cpu[@]}" | median)
+echo "headend (journal, fsync=$FSYNC): median $o DORA/s, $oc DORA per second of server CPU"
+echo "kea-dhcp4 (memfile, persist):    median $k DORA/s, $kc DORA per second of server CPU"
+awk -v o="$o" -v k="$k" 'BEGIN { if (k > 0) printf "ratio headend/kea, DORA/s: %.2fx\n", o / k }'
+awk -v o="$oc" -v k="$kc" \
+  'BEGIN { if (k > 0) printf "ratio headend/kea, DORA per CPU-second: %.2fx\n", o / k }'
