@@ -205,7 +205,11 @@ final class Serve implements AutoCloseable {
     InetSocketAddress bindTo = options.dhcpAddress();
     DhcpUdpServer udp;
     try {
-      udp = DhcpUdpServer.builder(server.build()).bind(bindTo).daemon(true).start();
+      DhcpUdpServer.Builder b = DhcpUdpServer.builder(server.build()).bind(bindTo).daemon(true);
+      if (options.dhcpInterface() != null) {
+        b.bindToInterface(options.dhcpInterface());
+      }
+      udp = b.start();
     } catch (IOException | RuntimeException e) {
       store.close();
       throw e;
@@ -215,6 +219,7 @@ final class Serve implements AutoCloseable {
     description.add(
         "dhcp               udp     "
             + hostPort(udp.localAddress())
+            + (options.dhcpInterface() == null ? "" : " on " + options.dhcpInterface())
             + "  subnet "
             + subnet
             + " pool "

@@ -30,7 +30,8 @@ record ServeOptions(
     Ipv4Address dhcpPoolFirst,
     Ipv4Address dhcpPoolLast,
     Path dhcpLeases,
-    boolean dhcpFsync) {
+    boolean dhcpFsync,
+    String dhcpInterface) {
 
   /** A zone to load: its origin and master file. */
   record ZoneFile(Name origin, Path file) {}
@@ -68,6 +69,8 @@ record ServeOptions(
         --dhcp-pool FIRST-LAST    addresses handed out (default .100 to .199 of the subnet)
         --dhcp-leases DIR         keep leases in a journal in DIR (default: in memory only)
         --dhcp-fsync true|false   fsync the journal before each DHCPACK batch (default true)
+        --dhcp-interface NAME     serve only the clients on interface NAME, and broadcast
+                                  replies out of it (Linux SO_BINDTOIFINDEX; default: any)
       """;
 
   static ServeOptions parse(List<String> args) throws UsageException {
@@ -88,6 +91,7 @@ record ServeOptions(
     Ipv4Address[] pool = null;
     Path dhcpLeases = null;
     boolean dhcpFsync = true;
+    String dhcpInterface = null;
     for (int i = 0; i < args.size(); i++) {
       String option = args.get(i);
       if (option.equals("--help") || option.equals("-h")) {
@@ -116,6 +120,7 @@ record ServeOptions(
           case "--dhcp-pool" -> pool = range(value);
           case "--dhcp-leases" -> dhcpLeases = Path.of(value);
           case "--dhcp-fsync" -> dhcpFsync = bool(option, value);
+          case "--dhcp-interface" -> dhcpInterface = value;
           default -> throw new UsageException("unknown option " + option);
         }
       } catch (AddressFormatException e) {
@@ -150,7 +155,8 @@ record ServeOptions(
         pool[0],
         pool[1],
         dhcpLeases,
-        dhcpFsync);
+        dhcpFsync,
+        dhcpInterface);
   }
 
   InetSocketAddress dhcpAddress() {

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's run command, `java -jar cli/target/headend.jar serve`, answered by dig and curl. */
+/**
+ * The README's run command, `java -jar cli/target/headend.jar serve`, answered by dig and curl,
+ * with DHCP tied to the loopback interface.
+ */
 @Tag("interop")
 @RequiresPeer(value = "dig", install = "apt-get install -y bind9-dnsutils")
 @RequiresPeer(value = "curl", install = "apt-get install -y curl")
@@ -44,7 +47,11 @@ class HeadendJarIT {
                 "--tftp-root",
                 tftpRoot.toString(),
                 "--smtp-port",
-                "-1"),
+                "-1",
+                "--dhcp-port",
+                "0",
+                "--dhcp-interface",
+                "lo"),
             Map.of())) {
       Matcher m =
           headend.awaitOutput(
@@ -74,6 +81,9 @@ class HeadendJarIT {
                   "tftp://127.0.0.1:" + t.group(1) + "/modem.cfg")
               .assertSuccess();
       assertEquals("hello modem\n", curl.stdout());
+      // tied to lo: the jar's manifest opens what SO_BINDTOIFINDEX needs, no JVM option given
+      headend.awaitOutput(
+          Pattern.compile("dhcp +udp +127\\.0\\.0\\.1:\\d+ on lo "), Duration.ofSeconds(5));
       assertTrue(headend.isAlive());
     }
   }

@@ -10,6 +10,7 @@ import dev.headend.core.net.MacAddress;
 import dev.headend.dhcp.client.DhcpClient;
 import dev.headend.dhcp.client.DhcpClientEvent;
 import dev.headend.dhcp.client.DhcpLease;
+import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -18,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -66,17 +68,23 @@ class ServeDhcpTest {
     throw new AssertionError("no lease from headend serve");
   }
 
-  @Test
-  void serveHandsOutLeasesFromItsDefaultPoolOnLoopback(@TempDir Path dir) throws Exception {
-    ServeOptions options =
-        ServeOptions.parse(
+  /** Options for DHCP on any free loopback port, DNS on any, the rest off; plus {@code more}. */
+  private static ServeOptions dhcpOnly(String... more) throws UsageException {
+    List<String> args =
+        new ArrayList<>(
             List.of(
                 "--dns-port", "0",
                 "--resolver-port", "-1",
                 "--tftp-port", "-1",
                 "--smtp-port", "-1",
-                "--dhcp-port", "0",
-                "--dhcp-leases", dir.toString()));
+                "--dhcp-port", "0"));
+    args.addAll(List.of(more));
+    return ServeOptions.parse(args);
+  }
+
+  @Test
+  void serveHandsOutLeasesFromItsDefaultPoolOnLoopback(@TempDir Path dir) throws Exception {
+    ServeOptions options = dhcpOnly("--dhcp-leases", dir.toString());
     try (Serve serve = Serve.start(options)) {
       String text = String.join("\n", serve.description());
       Matcher m = DHCP.matcher(text);
@@ -96,6 +104,13 @@ class ServeDhcpTest {
   }
 
   @Test
+  void anInterfaceThatDoesNotExistStopsTheStartWithItsName() throws Exception {
+    ServeOptions options = dhcpOnly("--dhcp-interface", "hd-no-such0");
+    IOException e = assertThrows(IOException.class, () -> Serve.start(options).close());
+    assertTrue(e.getMessage().contains("no network interface named hd-no-such0"), e.toString());
+  }
+
+  @Test
   void dhcpOptionsAreChecked() throws Exception {
     assertThrows(
         UsageException.class,
@@ -103,6 +118,7 @@ class ServeDhcpTest {
     assertThrows(
         UsageException.class, () -> ServeOptions.parse(List.of("--dhcp-subnet", "2001:db8::/64")));
     assertThrows(UsageException.class, () -> ServeOptions.parse(List.of("--dhcp-fsync", "maybe")));
+    assertEquals("lo", ServeOptions.parse(List.of("--dhcp-interface", "lo")).dhcpInterface());
     ServeOptions o =
         ServeOptions.parse(
             List.of("--dhcp-subnet", "10.99.0.0/16", "--dhcp-pool", "10.99.1.1-10.99.250.255"));

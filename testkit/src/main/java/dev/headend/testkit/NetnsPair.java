@@ -193,6 +193,21 @@ public final class NetnsPair implements AutoCloseable {
     }
   }
 
+  /**
+   * Moves this pair's server end into namespace {@code host} (another pair's end, usually) as
+   * device {@code device}, with {@code address} (CIDR) and up: a host with two links. The pair's
+   * own server namespace is left empty.
+   *
+   * @return where the link's end now is
+   */
+  public Netns moveServerEnd(Netns host, String device, String address) throws IOException {
+    ip("-n", server.name, "link", "set", server.device, "name", device);
+    ip("-n", server.name, "link", "set", device, "netns", host.name);
+    ip("-n", host.name, "addr", "add", address, "dev", device);
+    ip("-n", host.name, "link", "set", device, "up");
+    return new Netns(host.name, device, address);
+  }
+
   /** Kills every process inside both namespaces and deletes them. Idempotent. */
   @Override
   public void close() {

@@ -69,6 +69,7 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
   private final ByteBuffer in = ByteBuffer.allocateDirect(MAX_DATAGRAM + 1);
   private final ByteBuffer out = ByteBuffer.allocateDirect(MAX_DATAGRAM);
   private final Duration closeTimeout;
+  private final String boundInterface;
   private final Main main;
   private final java.util.Set<Session<?>> sessions = new java.util.HashSet<>();
   private final int maxSessions;
@@ -87,8 +88,12 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
     this.freshPortWindowMillis = b.freshPortWindow.toMillis();
     this.maxFreshPorts = b.maxFreshPorts;
     this.maxSessions = b.maxSessions;
+    this.boundInterface = b.boundInterface;
     this.channel = openChannel(b.bind.getAddress());
     try {
+      if (boundInterface != null) {
+        InterfaceBinding.bind(channel, boundInterface);
+      }
       channel.setOption(StandardSocketOptions.SO_REUSEADDR, b.reuseAddress);
       if (b.reusePort) {
         channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
@@ -229,6 +234,9 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
     }
     DatagramChannel ch = openChannel(localAddress.getAddress());
     try {
+      if (boundInterface != null) {
+        InterfaceBinding.bind(ch, boundInterface);
+      }
       ch.bind(new InetSocketAddress(localAddress.getAddress(), 0));
       Session<S> s = new Session<>(ch, sessionEngine, sessionListener);
       s.key = loop.register(ch, SelectionKey.OP_READ, k -> s.onReady());
@@ -513,6 +521,9 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
     DatagramChannel ch = null;
     try {
       ch = openChannel(to.getAddress());
+      if (boundInterface != null) {
+        InterfaceBinding.bind(ch, boundInterface);
+      }
       ch.bind(null); // the kernel picks a random free port
       ch.connect(to); // replies only from `to`
       ch.write(out);
@@ -611,6 +622,7 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
     private Duration freshPortWindow = Duration.ofSeconds(10);
     private int maxFreshPorts = 4096;
     private int maxSessions = 1024;
+    private String boundInterface;
 
     private Builder(DatagramEngine<E> engine) {
       this.engine = Objects.requireNonNull(engine, "engine");
@@ -631,6 +643,21 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
     /** The clock the engine's time comes from. Default: {@link Clock#systemUTC()}. */
     public Builder<E> clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Ties the socket (and its sessions' and fresh ports' sockets) to the network interface named
+     * {@code name} (e.g. {@code eth1}; one without addresses too), Linux {@code SO_BINDTOIFINDEX}:
+     * it receives only what arrives there, 255.255.255.255 broadcasts included, and sends out of
+     * it. This is how a DHCP server on {@code 0.0.0.0:67} serves one link of several, and several
+     * servers share port 67, one per link. Java has no API for it, so the JVM needs {@code
+     * --add-opens java.base/sun.nio.ch=ALL-UNNAMED}; {@link #start()} throws {@link
+     * UnsupportedOperationException} saying so otherwise, and off Linux. Default: none (every
+     * interface).
+     */
+    public Builder<E> bindToInterface(String name) {
+      this.boundInterface = Objects.requireNonNull(name, "name");
       return this;
     }
 

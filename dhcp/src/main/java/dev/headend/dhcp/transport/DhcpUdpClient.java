@@ -24,12 +24,14 @@ import java.util.function.Consumer;
  * }
  * }</pre>
  *
- * <p>A plain UDP socket cannot send from 0.0.0.0 through a chosen interface nor receive a unicast
- * for an address not yet configured, so the client keeps the broadcast flag on (the default) and
- * the host needs a route for 255.255.255.255 through the interface ({@code ip route add
- * 255.255.255.255/32 dev IFACE}) when it is not the default route. The adapter does not configure
- * the interface: apply the {@link DhcpClientEvent.Bound} lease yourself (renewals are unicast from
- * the leased address, so they need it).
+ * <p>A plain UDP socket cannot receive a unicast for an address not yet configured, so the client
+ * keeps the broadcast flag on (the default). {@link Builder#bindToInterface} sends its broadcasts
+ * out of the interface it names (Linux; the JVM needs {@code --add-opens
+ * java.base/sun.nio.ch=ALL-UNNAMED}); without it they follow the routing table, and the host needs
+ * a route for 255.255.255.255 through the interface ({@code ip route add 255.255.255.255/32 dev
+ * IFACE}) when that is not the default route. The adapter does not configure the interface: apply
+ * the {@link DhcpClientEvent.Bound} lease yourself (renewals are unicast from the leased address,
+ * so they need it).
  */
 public final class DhcpUdpClient implements AutoCloseable {
   private final DatagramEndpoint<DhcpClientEvent> endpoint;
@@ -80,6 +82,7 @@ public final class DhcpUdpClient implements AutoCloseable {
     private Consumer<? super DhcpClientEvent> listener = e -> {};
     private Clock clock = Clock.systemUTC();
     private boolean daemon;
+    private String boundInterface;
 
     private Builder(DhcpClient client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -88,6 +91,16 @@ public final class DhcpUdpClient implements AutoCloseable {
     /** Address and port to bind. Default {@code 0.0.0.0:68} (needs CAP_NET_BIND_SERVICE). */
     public Builder bind(InetSocketAddress address) {
       this.bind = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /**
+     * Sends and receives on the interface named {@code name} only (Linux; the JVM needs {@code
+     * --add-opens java.base/sun.nio.ch=ALL-UNNAMED}, else {@link #start()} throws {@link
+     * UnsupportedOperationException} saying so). Default: as the routing table says.
+     */
+    public Builder bindToInterface(String name) {
+      this.boundInterface = Objects.requireNonNull(name, "name");
       return this;
     }
 
@@ -113,11 +126,15 @@ public final class DhcpUdpClient implements AutoCloseable {
      * Binds the socket, starts the thread and the client (DISCOVER, or REQUEST in INIT-REBOOT).
      *
      * @throws IOException if the socket cannot be bound
+     * @throws UnsupportedOperationException if {@link #bindToInterface} cannot be honoured here
      */
     public DhcpUdpClient start() throws IOException {
+      DatagramEndpoint.Builder<DhcpClientEvent> b = DatagramEndpoint.builder(client);
+      if (boundInterface != null) {
+        b.bindToInterface(boundInterface);
+      }
       DatagramEndpoint<DhcpClientEvent> endpoint =
-          DatagramEndpoint.builder(client)
-              .bind(bind)
+          b.bind(bind)
               .broadcast(true)
               .reuseAddress(true)
               .onEvent(listener)

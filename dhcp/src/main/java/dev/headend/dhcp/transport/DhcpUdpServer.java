@@ -27,11 +27,14 @@ import java.util.function.Consumer;
  * }
  * }</pre>
  *
- * <p>Broadcast replies go to 255.255.255.255, which Linux routes like any address: on a host whose
- * link to the clients is not the default route, add {@code ip route add 255.255.255.255/32 dev
- * IFACE} (the socket is not bound to a device, as that needs privileges Java cannot ask for). Serve
- * one link per server this way; several links need one server per interface address and a relay, as
- * RFC 2131 expects.
+ * <p>On a host with several links, {@link Builder#bindToInterface} ties the server to one of them
+ * (Linux {@code SO_BINDTOIFINDEX}): it then hears only that link's clients, broadcasts included,
+ * and its broadcast replies leave through it; several servers, one per link and each with its own
+ * subnets, can share port 67 this way. That needs the JVM option {@code --add-opens
+ * java.base/sun.nio.ch=ALL-UNNAMED} (see {@link DatagramEndpoint.Builder#bindToInterface}). Without
+ * it the socket hears every link, and broadcast replies to 255.255.255.255 follow the routing
+ * table: on a host whose link to the clients is not the default route, add {@code ip route add
+ * 255.255.255.255/32 dev IFACE}. Relayed requests (giaddr set) need neither.
  */
 public final class DhcpUdpServer implements AutoCloseable {
   /** SO_RCVBUF asked for by default: room for a few thousand requests while the thread is busy. */
@@ -97,6 +100,7 @@ public final class DhcpUdpServer implements AutoCloseable {
     private boolean asyncFsync = true;
     private int receiveBufferSize = DEFAULT_RECEIVE_BUFFER;
     private int sendBufferSize = DEFAULT_SEND_BUFFER;
+    private String boundInterface;
 
     private Builder(DhcpServer server) {
       this.server = Objects.requireNonNull(server, "server");
@@ -107,6 +111,16 @@ public final class DhcpUdpServer implements AutoCloseable {
      */
     public Builder bind(InetSocketAddress address) {
       this.bind = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /**
+     * Serves only the clients on the interface named {@code name}, and sends broadcast replies out
+     * of it (Linux; the JVM needs {@code --add-opens java.base/sun.nio.ch=ALL-UNNAMED}, else {@link
+     * #start()} throws {@link UnsupportedOperationException} saying so). Default: every interface.
+     */
+    public Builder bindToInterface(String name) {
+      this.boundInterface = Objects.requireNonNull(name, "name");
       return this;
     }
 
@@ -168,12 +182,17 @@ public final class DhcpUdpServer implements AutoCloseable {
      * Binds the socket and starts the thread.
      *
      * @throws IOException if the socket cannot be bound
+     * @throws UnsupportedOperationException if {@link #bindToInterface} cannot be honoured here
      */
     public DhcpUdpServer start() throws IOException {
-      String name = "headend-dhcp-" + bind.getPort();
+      String name =
+          "headend-dhcp-" + (boundInterface == null ? "" : boundInterface + "-") + bind.getPort();
+      DatagramEndpoint.Builder<DhcpServerEvent> b = DatagramEndpoint.builder(server);
+      if (boundInterface != null) {
+        b.bindToInterface(boundInterface);
+      }
       DatagramEndpoint<DhcpServerEvent> endpoint =
-          DatagramEndpoint.builder(server)
-              .bind(bind)
+          b.bind(bind)
               .broadcast(true)
               .reuseAddress(true)
               .receiveBufferSize(receiveBufferSize)

@@ -48,11 +48,8 @@ class DhcpRelayInteropTest {
     try (NetnsPair lan = NetnsPair.create("10.99.0.1/24", null);
         NetnsPair up = NetnsPair.create(null, "10.99.1.2/24")) {
       String relayNs = lan.server().name();
-      // move the upstream link's free end into the relay's namespace
-      ip("-n", up.server().name(), "link", "set", up.server().device(), "name", "hd-up");
-      ip("-n", up.server().name(), "link", "set", "hd-up", "netns", relayNs);
-      ip("-n", relayNs, "addr", "add", "10.99.1.1/24", "dev", "hd-up");
-      ip("-n", relayNs, "link", "set", "hd-up", "up");
+      // the upstream link's free end joins the relay's namespace
+      up.moveServerEnd(lan.server(), "hd-up", "10.99.1.1/24");
       ip("-n", relayNs, "route", "add", "255.255.255.255/32", "dev", lan.server().device());
       ip("-n", up.client().name(), "route", "add", "10.99.0.0/24", "via", "10.99.1.1");
 

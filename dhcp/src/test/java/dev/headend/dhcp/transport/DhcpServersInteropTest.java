@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -37,12 +38,22 @@ class DhcpServersInteropTest {
 
   @TempDir Path tmp;
 
-  /** Starts our client in the client namespace; the caller closes it. */
-  private static Proc.Running client(NetnsPair net) throws IOException {
-    net.client()
-        .run(T, "ip", "route", "add", "255.255.255.255/32", "dev", net.client().device())
-        .assertSuccess();
-    return Proc.start(net.client().command(Proc.java(NetnsDhcpClientMain.class, MAC)), Map.of());
+  /**
+   * Starts our client in the client namespace; the caller closes it. Its broadcasts find the link
+   * through a route for 255.255.255.255, or, {@code tied}, through the socket's tie to the
+   * interface (no route).
+   */
+  private static Proc.Running client(NetnsPair net, boolean tied) throws IOException {
+    if (!tied) {
+      net.client()
+          .run(T, "ip", "route", "add", "255.255.255.255/32", "dev", net.client().device())
+          .assertSuccess();
+      return Proc.start(net.client().command(Proc.java(NetnsDhcpClientMain.class, MAC)), Map.of());
+    }
+    List<String> java =
+        new ArrayList<>(Proc.java(NetnsDhcpClientMain.class, MAC, net.client().device()));
+    java.addAll(1, List.of("--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED"));
+    return Proc.start(net.client().command(java), Map.of());
   }
 
   @Test
@@ -66,7 +77,7 @@ class DhcpServersInteropTest {
                     "--dhcp-option=option:domain-name,example.test",
                     "--dhcp-leasefile=" + tmp.resolve("dnsmasq.leases"),
                     "--pid-file=" + tmp.resolve("dnsmasq.pid"));
-        Proc.Running ours = client(net)) {
+        Proc.Running ours = client(net, false)) {
       Matcher m = ours.awaitOutput(LEASE, T);
       String address = m.group(1);
       assertTrue(address.startsWith("10.99.0."), m.group());
@@ -92,6 +103,7 @@ class DhcpServersInteropTest {
     }
   }
 
+  /** With our client tied to its interface, so its broadcasts need no route. */
   @Test
   @RequiresPeer(value = "kea-dhcp4", install = "apt-get install -y kea-dhcp4-server")
   void leaseFromKea() throws IOException {
@@ -128,7 +140,7 @@ class DhcpServersInteropTest {
                   Map.of(
                       "KEA_PIDFILE_DIR", tmp.toString(),
                       "KEA_LOCKFILE_DIR", tmp.toString()));
-          Proc.Running ours = client(net)) {
+          Proc.Running ours = client(net, true)) {
         Matcher m = ours.awaitOutput(LEASE, T);
         String address = m.group(1);
         int host = Integer.parseInt(address.substring(address.lastIndexOf('.') + 1));
