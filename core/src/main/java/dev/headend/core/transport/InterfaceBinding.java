@@ -30,9 +30,8 @@ final class InterfaceBinding {
   private InterfaceBinding() {}
 
   /**
-   * The index of interface {@code name}, from {@code /sys/class/net} (an interface with no address
-   * yet, a DHCP client's, is missing from {@link NetworkInterface}'s list), else from {@link
-   * NetworkInterface}.
+   * The index of interface {@code name}: from {@link NetworkInterface}, else (an interface with no
+   * address yet, a DHCP client's, is missing from its list) from {@code /sys/class/net}.
    *
    * @throws IOException if there is no such interface
    */
@@ -40,14 +39,14 @@ final class InterfaceBinding {
     if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("not an interface name: " + name);
     }
+    NetworkInterface nif = NetworkInterface.getByName(name);
+    if (nif != null) {
+      return nif.getIndex();
+    }
     try {
       return Integer.parseInt(Files.readString(Path.of("/sys/class/net", name, "ifindex")).trim());
     } catch (NoSuchFileException | NumberFormatException e) {
-      NetworkInterface nif = NetworkInterface.getByName(name);
-      if (nif == null) {
-        throw new IOException("no network interface named " + name, e);
-      }
-      return nif.getIndex();
+      throw new IOException("no network interface named " + name, e);
     }
   }
 
