@@ -15,10 +15,12 @@
 #      CLIENTS (perfdhcp -R: 60000), FSYNC (our journal fsync: true), JAR (cli/target/headend.jar),
 #      JAVA (java), JAVA_OPTS, SERVER_CPUS / CLIENT_CPUS (taskset -c lists: pin the server and
 #      perfdhcp to separate cores, e.g. SERVER_CPUS=0 CLIENT_CPUS=1, so the load generator does
-#      not take the server's CPU; unset: no pinning), RMEM (net.core.rmem_default in bytes while
-#      the script runs: 4194304, so perfdhcp's socket, which asks for no size, holds a burst of
-#      replies instead of dropping them; 0 leaves it alone. It is one value for the whole machine,
-#      so Kea's socket gets it too; headend asks for 4 MiB itself. Restored on exit).
+#      not take the server's CPU; unset: no pinning), RMEM (the receive buffer of every socket in
+#      the run, in bytes: 8388608, so perfdhcp's socket holds a burst of replies instead of
+#      dropping them. perfdhcp and Kea ask for no size and get net.core.rmem_default, set to RMEM;
+#      headend asks for 4 MiB, which the kernel caps at net.core.rmem_max, set to RMEM/2, and
+#      doubles, so it gets RMEM too. Both are machine-wide (a namespace cannot set its own) and
+#      restored on exit; 0 leaves them alone).
 #
 # Besides the rates, each round prints the server's CPU time (user + system, all its threads,
 # from /proc/PID/stat) and the exchanges per second of that CPU time: on a 2-core machine
@@ -37,7 +39,7 @@ FSYNC=${FSYNC:-true}
 JAR=${JAR:-cli/target/headend.jar}
 JAVA=${JAVA:-java}
 JAVA_OPTS=${JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseParallelGC}
-RMEM=${RMEM:-4194304}
+RMEM=${RMEM:-8388608}
 SRV=hd-bench-srv
 CLI=hd-bench-cli
 
@@ -59,10 +61,14 @@ stop_server() {
     server_pid=
   fi
 }
-old_rmem=$(sysctl -n net.core.rmem_default)
+RMEM_DEFAULT=/proc/sys/net/core/rmem_default
+RMEM_MAX=/proc/sys/net/core/rmem_max
+old_rmem_default=$(cat "$RMEM_DEFAULT")
+old_rmem_max=$(cat "$RMEM_MAX")
 cleanup() {
   stop_server
-  sysctl -qw net.core.rmem_default="$old_rmem" || true
+  echo "$old_rmem_default" > "$RMEM_DEFAULT" || true
+  echo "$old_rmem_max" > "$RMEM_MAX" || true
   ip netns del "$CLI" 2>/dev/null || true
   ip netns del "$SRV" 2>/dev/null || true
   rm -rf "$work"
@@ -79,7 +85,10 @@ ip netns del "$CLI" 2>/dev/null || true
 ip netns del "$SRV" 2>/dev/null || true
 ip netns add "$SRV"
 ip netns add "$CLI"
-if [ "$RMEM" != 0 ]; then sysctl -qw net.core.rmem_default="$RMEM"; fi
+if [ "$RMEM" != 0 ]; then
+  echo "$RMEM" > "$RMEM_DEFAULT"
+  echo $(( RMEM / 2 )) > "$RMEM_MAX"
+fi
 ip link add hd-bs netns "$SRV" type veth peer name hd-bc netns "$CLI"
 ip -n "$SRV" addr add 10.99.0.1/16 dev hd-bs
 ip -n "$CLI" addr add 10.99.0.2/16 dev hd-bc
@@ -178,7 +187,7 @@ k=$(printf '%s\n' "${kea[@]}" | median)
 echo
 echo "offered $RATE DORA/s, $CLIENTS clients, ${SECONDS_PER_RUN}s x $ROUNDS rounds each" \
   "${SERVER_CPUS:+(server on CPU $SERVER_CPUS, perfdhcp on CPU ${CLIENT_CPUS:-any})}" \
-  "(net.core.rmem_default $(sysctl -n net.core.rmem_default))"
+  "(net.core.rmem_default $(cat "$RMEM_DEFAULT"), rmem_max $(cat "$RMEM_MAX"))"
 oc=$(printf '%s\n' "${ours_cpu[@]}" | median)
 kc=$(printf '%s\n' "${kea_cpu[@]}" | median)
 echo "headend (journal, fsync=$FSYNC): median $o DORA/s, $oc DORA per second of server CPU"

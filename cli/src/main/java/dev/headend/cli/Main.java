@@ -52,7 +52,8 @@ public final class Main {
     Serve serve;
     try {
       serve = Serve.start(options);
-    } catch (IOException | ZoneException e) {
+    } catch (IOException | ZoneException | UnsupportedOperationException e) {
+      // UnsupportedOperationException: --dhcp-interface where it cannot be honoured
       err.println("headend: cannot start: " + e.getMessage());
       return 1;
     }

@@ -120,12 +120,15 @@ record ServeOptions(
           case "--dhcp-pool" -> pool = range(value);
           case "--dhcp-leases" -> dhcpLeases = Path.of(value);
           case "--dhcp-fsync" -> dhcpFsync = bool(option, value);
-          case "--dhcp-interface" -> dhcpInterface = value;
+          case "--dhcp-interface" -> dhcpInterface = interfaceName(value);
           default -> throw new UsageException("unknown option " + option);
         }
       } catch (AddressFormatException e) {
         throw new UsageException(option + ": " + e.getMessage());
       }
+    }
+    if (dhcpInterface != null && dhcpPort < 0) {
+      throw new UsageException("--dhcp-interface needs the DHCP server (--dhcp-port is -1)");
     }
     if (pool == null) {
       int base = ((Ipv4Address) dhcpSubnet.address()).value();
@@ -157,6 +160,14 @@ record ServeOptions(
         dhcpLeases,
         dhcpFsync,
         dhcpInterface);
+  }
+
+  /** An interface name as Linux allows it; whether it exists is checked when DHCP starts. */
+  private static String interfaceName(String value) throws UsageException {
+    if (!value.matches("[A-Za-z0-9_.@-]{1,15}")) {
+      throw new UsageException("--dhcp-interface: not an interface name: \"" + value + "\"");
+    }
+    return value;
   }
 
   InetSocketAddress dhcpAddress() {

@@ -119,6 +119,12 @@ class ServeDhcpTest {
         UsageException.class, () -> ServeOptions.parse(List.of("--dhcp-subnet", "2001:db8::/64")));
     assertThrows(UsageException.class, () -> ServeOptions.parse(List.of("--dhcp-fsync", "maybe")));
     assertEquals("lo", ServeOptions.parse(List.of("--dhcp-interface", "lo")).dhcpInterface());
+    assertThrows(UsageException.class, () -> ServeOptions.parse(List.of("--dhcp-interface", "")));
+    assertThrows(
+        UsageException.class, () -> ServeOptions.parse(List.of("--dhcp-interface", "eth 0")));
+    assertThrows(
+        UsageException.class,
+        () -> ServeOptions.parse(List.of("--dhcp-port", "-1", "--dhcp-interface", "lo")));
     ServeOptions o =
         ServeOptions.parse(
             List.of("--dhcp-subnet", "10.99.0.0/16", "--dhcp-pool", "10.99.1.1-10.99.250.255"));

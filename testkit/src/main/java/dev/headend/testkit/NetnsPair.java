@@ -195,15 +195,18 @@ public final class NetnsPair implements AutoCloseable {
 
   /**
    * Moves this pair's server end into namespace {@code host} (another pair's end, usually) as
-   * device {@code device}, with {@code address} (CIDR) and up: a host with two links. The pair's
-   * own server namespace is left empty.
+   * device {@code device}, with {@code address} (CIDR, or null for none) and up: a host with two
+   * links. The pair's own server namespace is left empty, and {@link #server()} still describes the
+   * end as it was: use the returned one (e.g. for {@link #addLoss}).
    *
    * @return where the link's end now is
    */
   public Netns moveServerEnd(Netns host, String device, String address) throws IOException {
     ip("-n", server.name, "link", "set", server.device, "name", device);
     ip("-n", server.name, "link", "set", device, "netns", host.name);
-    ip("-n", host.name, "addr", "add", address, "dev", device);
+    if (address != null) {
+      ip("-n", host.name, "addr", "add", address, "dev", device);
+    }
     ip("-n", host.name, "link", "set", device, "up");
     return new Netns(host.name, device, address);
   }

@@ -69,7 +69,7 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
   private final ByteBuffer in = ByteBuffer.allocateDirect(MAX_DATAGRAM + 1);
   private final ByteBuffer out = ByteBuffer.allocateDirect(MAX_DATAGRAM);
   private final Duration closeTimeout;
-  private final String boundInterface;
+  private final InterfaceBinding boundInterface;
   private final Main main;
   private final java.util.Set<Session<?>> sessions = new java.util.HashSet<>();
   private final int maxSessions;
@@ -88,11 +88,12 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
     this.freshPortWindowMillis = b.freshPortWindow.toMillis();
     this.maxFreshPorts = b.maxFreshPorts;
     this.maxSessions = b.maxSessions;
-    this.boundInterface = b.boundInterface;
+    this.boundInterface = b.boundInterface == null ? null : InterfaceBinding.of(b.boundInterface);
     this.channel = openChannel(b.bind.getAddress());
+    EventLoop eventLoop = null;
     try {
       if (boundInterface != null) {
-        InterfaceBinding.bind(channel, boundInterface);
+        boundInterface.tie(channel);
       }
       channel.setOption(StandardSocketOptions.SO_REUSEADDR, b.reuseAddress);
       if (b.reusePort) {
@@ -107,12 +108,13 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
       }
       channel.bind(b.bind);
       this.localAddress = (InetSocketAddress) channel.getLocalAddress();
+      String name = b.name != null ? b.name : "headend-udp-" + localAddress.getPort();
+      eventLoop = new EventLoop(name, b.clock, b.daemon);
     } catch (IOException | RuntimeException e) {
       EventLoop.closeQuietly(channel);
       throw e;
     }
-    String name = b.name != null ? b.name : "headend-udp-" + localAddress.getPort();
-    this.loop = new EventLoop(name, b.clock, b.daemon);
+    this.loop = eventLoop;
     this.main = new Main();
   }
 
@@ -235,7 +237,7 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
     DatagramChannel ch = openChannel(localAddress.getAddress());
     try {
       if (boundInterface != null) {
-        InterfaceBinding.bind(ch, boundInterface);
+        boundInterface.tie(ch);
       }
       ch.bind(new InetSocketAddress(localAddress.getAddress(), 0));
       Session<S> s = new Session<>(ch, sessionEngine, sessionListener);
@@ -522,7 +524,7 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
     try {
       ch = openChannel(to.getAddress());
       if (boundInterface != null) {
-        InterfaceBinding.bind(ch, boundInterface);
+        boundInterface.tie(ch);
       }
       ch.bind(null); // the kernel picks a random free port
       ch.connect(to); // replies only from `to`
@@ -651,13 +653,16 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
      * {@code name} (e.g. {@code eth1}; one without addresses too), Linux {@code SO_BINDTOIFINDEX}:
      * it receives only what arrives there, 255.255.255.255 broadcasts included, and sends out of
      * it. This is how a DHCP server on {@code 0.0.0.0:67} serves one link of several, and several
-     * servers share port 67, one per link. Java has no API for it, so the JVM needs {@code
-     * --add-opens java.base/sun.nio.ch=ALL-UNNAMED}; {@link #start()} throws {@link
+     * servers share port 67, one per link. Needs Linux 5.0 (and CAP_NET_RAW before 5.7). Java has
+     * no API for it, so the JVM needs {@code --add-opens java.base/sun.nio.ch=ALL-UNNAMED} ({@code
+     * =dev.headend.core} on the module path); {@link #start()} throws {@link
      * UnsupportedOperationException} saying so otherwise, and off Linux. Default: none (every
      * interface).
+     *
+     * @throws IllegalArgumentException if {@code name} cannot be an interface name
      */
     public Builder<E> bindToInterface(String name) {
-      this.boundInterface = Objects.requireNonNull(name, "name");
+      this.boundInterface = InterfaceBinding.checkName(Objects.requireNonNull(name, "name"));
       return this;
     }
 
@@ -740,7 +745,10 @@ public final class DatagramEndpoint<E> implements AutoCloseable {
     /**
      * Binds the socket and starts the thread.
      *
-     * @throws IOException if the socket cannot be opened or bound
+     * @throws IOException if the socket cannot be opened or bound, or the interface of {@link
+     *     #bindToInterface} does not exist or cannot be bound to
+     * @throws UnsupportedOperationException if {@link #bindToInterface} cannot be honoured here
+     *     (not Linux, or the JVM does not open {@code java.base/sun.nio.ch})
      */
     public DatagramEndpoint<E> start() throws IOException {
       if (bind == null) {

@@ -34,7 +34,9 @@ import java.util.function.Consumer;
  * java.base/sun.nio.ch=ALL-UNNAMED} (see {@link DatagramEndpoint.Builder#bindToInterface}). Without
  * it the socket hears every link, and broadcast replies to 255.255.255.255 follow the routing
  * table: on a host whose link to the clients is not the default route, add {@code ip route add
- * 255.255.255.255/32 dev IFACE}. Relayed requests (giaddr set) need neither.
+ * 255.255.255.255/32 dev IFACE}. An untied server needs neither for relayed requests (giaddr set);
+ * a tied one hears relays only through its own interface and answers them out of it, so relays must
+ * reach it over that link.
  */
 public final class DhcpUdpServer implements AutoCloseable {
   /** SO_RCVBUF asked for by default: room for a few thousand requests while the thread is busy. */
