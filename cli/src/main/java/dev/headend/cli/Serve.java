@@ -22,14 +22,20 @@ import dev.headend.tftp.DirectoryFiles;
 import dev.headend.tftp.TftpFiles;
 import dev.headend.tftp.TftpServer;
 import dev.headend.tftp.transport.TftpServerTransport;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import org.xbill.DNS.Name;
 
 /** The running services of `headend serve`; closing it stops them all. */
@@ -156,18 +162,62 @@ final class Serve implements AutoCloseable {
           IpPrefix.containing(options.bind(), options.bind().bitLength() == 32 ? 24 : 64));
     }
     Path dir = options.mailDir().toAbsolutePath();
-    SmtpServer smtp =
-        SmtpServer.builder(config.build(), MessageStore.maildir(dir))
-            .bind(options.smtpAddress())
-            .start();
-    running.add(smtp);
-    smtpServer = smtp;
+    MessageStore store = MessageStore.maildir(dir);
+    SSLContext tls = null;
+    if (options.smtpTlsKeystore() != null) {
+      tls = serverTls(options.smtpTlsKeystore(), options.smtpTlsPasswordFile());
+      config.startTls(true);
+    }
+    SmtpServer.Builder smtp = SmtpServer.builder(config.build(), store).bind(options.smtpAddress());
+    if (tls != null) {
+      smtp.tls(tls);
+    }
+    SmtpServer plain = smtp.start();
+    running.add(plain);
+    smtpServer = plain;
     description.add(
         "smtp               tcp     "
-            + hostPort(smtp.address())
+            + hostPort(plain.address())
             + "  mail for example.test into "
             + dir
-            + " (maildir per recipient)");
+            + " (maildir per recipient)"
+            + (tls == null ? "" : ", STARTTLS"));
+    if (options.smtpsPort() >= 0) {
+      SmtpServer implicit =
+          SmtpServer.builder(config.startTls(false).implicitTls(true).build(), store)
+              .bind(options.smtpsAddress())
+              .tls(tls)
+              .start();
+      running.add(implicit);
+      description.add(
+          "smtps              tcp     "
+              + hostPort(implicit.address())
+              + "  the same, with implicit TLS");
+    }
+  }
+
+  /** A server TLS context from a PKCS12 keystore whose password is the first line of a file. */
+  private static SSLContext serverTls(Path keystore, Path passwordFile) throws IOException {
+    char[] password;
+    try (BufferedReader r = Files.newBufferedReader(passwordFile)) {
+      String line = r.readLine();
+      password = (line == null ? "" : line).toCharArray();
+    }
+    try (InputStream in = Files.newInputStream(keystore)) {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(in, password);
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(ks, password);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(kmf.getKeyManagers(), null, null);
+      return context;
+    } catch (IOException | GeneralSecurityException e) {
+      // a wrong password surfaces as an IOException from KeyStore.load
+      throw new IOException("cannot use the keystore " + keystore + ": " + e.getMessage(), e);
+    } finally {
+      Arrays.fill(password, '\0');
+    }
   }
 
   private void startDhcp(ServeOptions options) throws IOException {

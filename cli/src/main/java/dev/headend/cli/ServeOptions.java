@@ -25,6 +25,9 @@ record ServeOptions(
     long tftpMaxWrite,
     int smtpPort,
     Path mailDir,
+    Path smtpTlsKeystore,
+    Path smtpTlsPasswordFile,
+    int smtpsPort,
     int dhcpPort,
     IpPrefix dhcpSubnet,
     Ipv4Address dhcpPoolFirst,
@@ -61,6 +64,13 @@ record ServeOptions(
                                   0 = any free port; -1 = off)
         --mail-dir DIR            where received mail is stored, one maildir per recipient
                                   (default ./headend-mail)
+        --smtp-tls-keystore FILE  PKCS12 keystore with the server's key and certificate chain:
+                                  the SMTP port then offers STARTTLS (default: plain SMTP only)
+        --smtp-tls-password-file FILE
+                                  the keystore's password, the file's first line (required
+                                  with --smtp-tls-keystore)
+        --smtps-port PORT         SMTP with implicit TLS (port 465 style; default -1 = off;
+                                  0 = any free port; needs --smtp-tls-keystore)
         --dhcp-port PORT          DHCPv4 server (default 6767; 0 = any free port; -1 = off). On
                                   loopback it answers each request to its source (for relays
                                   and test clients) and never broadcasts; elsewhere it follows
@@ -86,6 +96,9 @@ record ServeOptions(
     long tftpMaxWrite = -1;
     int smtpPort = 5025;
     Path mailDir = Path.of("headend-mail");
+    Path smtpTlsKeystore = null;
+    Path smtpTlsPasswordFile = null;
+    int smtpsPort = -1;
     int dhcpPort = 6767;
     IpPrefix dhcpSubnet = IpPrefix.parse("192.0.2.0/24");
     Ipv4Address[] pool = null;
@@ -115,6 +128,9 @@ record ServeOptions(
           case "--tftp-allow-writes" -> tftpMaxWrite = positive(option, value);
           case "--smtp-port" -> smtpPort = value.equals("-1") ? -1 : port(value);
           case "--mail-dir" -> mailDir = Path.of(value);
+          case "--smtp-tls-keystore" -> smtpTlsKeystore = Path.of(value);
+          case "--smtp-tls-password-file" -> smtpTlsPasswordFile = Path.of(value);
+          case "--smtps-port" -> smtpsPort = value.equals("-1") ? -1 : port(value);
           case "--dhcp-port" -> dhcpPort = value.equals("-1") ? -1 : port(value);
           case "--dhcp-subnet" -> dhcpSubnet = ipv4Prefix(value);
           case "--dhcp-pool" -> pool = range(value);
@@ -126,6 +142,12 @@ record ServeOptions(
       } catch (AddressFormatException e) {
         throw new UsageException(option + ": " + e.getMessage());
       }
+    }
+    if ((smtpTlsKeystore == null) != (smtpTlsPasswordFile == null)) {
+      throw new UsageException("--smtp-tls-keystore and --smtp-tls-password-file go together");
+    }
+    if (smtpsPort >= 0 && smtpTlsKeystore == null) {
+      throw new UsageException("--smtps-port needs --smtp-tls-keystore");
     }
     if (dhcpInterface != null && dhcpPort < 0) {
       throw new UsageException("--dhcp-interface needs the DHCP server (--dhcp-port is -1)");
@@ -153,6 +175,9 @@ record ServeOptions(
         tftpMaxWrite,
         smtpPort,
         mailDir,
+        smtpTlsKeystore,
+        smtpTlsPasswordFile,
+        smtpsPort,
         dhcpPort,
         dhcpSubnet,
         pool[0],
@@ -205,6 +230,10 @@ record ServeOptions(
 
   InetSocketAddress smtpAddress() {
     return new InetSocketAddress(bind.toInetAddress(), smtpPort);
+  }
+
+  InetSocketAddress smtpsAddress() {
+    return new InetSocketAddress(bind.toInetAddress(), smtpsPort);
   }
 
   InetSocketAddress resolverAddress() {

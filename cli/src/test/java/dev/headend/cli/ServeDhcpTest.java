@@ -70,16 +70,9 @@ class ServeDhcpTest {
 
   /** Options for DHCP on any free loopback port, DNS on any, the rest off; plus {@code more}. */
   private static ServeOptions dhcpOnly(String... more) throws UsageException {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--dns-port", "0",
-                "--resolver-port", "-1",
-                "--tftp-port", "-1",
-                "--smtp-port", "-1",
-                "--dhcp-port", "0"));
+    List<String> args = new ArrayList<>(List.of("--dhcp-port", "0"));
     args.addAll(List.of(more));
-    return ServeOptions.parse(args);
+    return QuietOptions.with(args.toArray(String[]::new));
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.headend.mail.message.MailMessage;
 import dev.headend.mail.message.MessageStore;
 import dev.headend.mail.smtp.SmtpServerConfig;
+import dev.headend.testkit.TestKeystore;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,11 +22,11 @@ final class InteropFixture implements AutoCloseable {
   final Path dir;
   final MessageStore store;
   final SmtpServer server;
-  final TestTls tls;
+  final TestKeystore tls;
 
   InteropFixture(Path dir, long maxMessageSize) throws Exception {
     this.dir = dir;
-    this.tls = TestTls.create(dir);
+    this.tls = TestKeystore.create(dir);
     this.store = MessageStore.maildir(dir.resolve("maildir"));
     SmtpServerConfig config =
         SmtpServerConfig.builder("mx.example.test")
@@ -35,7 +36,7 @@ final class InteropFixture implements AutoCloseable {
             .authWithoutTls(true) // a test configuration: real peers try AUTH in clear too
             .authenticator((u, p) -> u.equals("bob") && p.equals("pw"))
             .build();
-    this.server = SmtpServer.builder(config, store).tls(tls.server).start();
+    this.server = SmtpServer.builder(config, store).tls(tls.server()).start();
   }
 
   String port() {

@@ -14,6 +14,7 @@ import dev.headend.mail.smtp.client.RecipientResult.Status;
 import dev.headend.mail.smtp.client.SmtpClientConfig;
 import dev.headend.mail.smtp.client.SmtpClientError;
 import dev.headend.testkit.FreePorts;
+import dev.headend.testkit.TestKeystore;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +56,7 @@ class SmtpClientTest {
 
   @Test
   void startTlsThenAuthThenRelayedDelivery() throws Exception {
-    TestTls tls = TestTls.create(dir);
+    TestKeystore tls = TestKeystore.create(dir);
     MessageStore store = MessageStore.maildir(dir.resolve("mail"));
     SmtpServerConfig cfg =
         SmtpServerConfig.builder("localhost")
@@ -64,14 +65,14 @@ class SmtpClientTest {
             .authenticator((u, p) -> u.equals("bob") && p.equals("pw"))
             .build();
     byte[] msg = content(300_000);
-    try (SmtpServer server = SmtpServer.builder(cfg, store).tls(tls.server).start()) {
+    try (SmtpServer server = SmtpServer.builder(cfg, store).tls(tls.server()).start()) {
       SmtpClient client =
           new SmtpClient(
               SmtpClientConfig.builder("client.test")
                   .tls(SmtpClientConfig.TlsPolicy.REQUIRED)
                   .auth("bob", "pw")
                   .build(),
-              tls.client,
+              tls.client(),
               Duration.ofSeconds(5),
               Clock.systemUTC());
       DeliveryResult r =

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.headend.mail.message.MessageStore;
 import dev.headend.mail.smtp.SmtpServerConfig;
+import dev.headend.testkit.TestKeystore;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -129,17 +130,17 @@ class SmtpServerTest {
 
   @Test
   void startTlsThenAuthThenMailOverTheJdkSslEngine() throws Exception {
-    TestTls tls = TestTls.create(dir);
+    TestKeystore tls = TestKeystore.create(dir);
     MessageStore store = MessageStore.maildir(dir.resolve("mail"));
     SmtpServerConfig cfg =
         config().startTls(true).authenticator((u, p) -> u.equals("bob") && p.equals("pw")).build();
-    try (SmtpServer server = SmtpServer.builder(cfg, store).tls(tls.server).start();
+    try (SmtpServer server = SmtpServer.builder(cfg, store).tls(tls.server()).start();
         LineClient c = new LineClient(server.address())) {
       c.reply();
       String ehlo = c.command("EHLO client.test");
       assertTrue(ehlo.contains("STARTTLS") && !ehlo.contains("AUTH"), ehlo);
       assertEquals("220 2.0.0 Ready to start TLS\r\n", c.command("STARTTLS"));
-      c.startTls(tls.client);
+      c.startTls(tls.client());
       String secure = c.command("EHLO client.test");
       assertTrue(secure.contains("AUTH PLAIN LOGIN") && !secure.contains("STARTTLS"), secure);
       assertTrue(c.command("AUTH PLAIN AGJvYgBwdw==").startsWith("235 2.7.0"));
@@ -167,12 +168,14 @@ class SmtpServerTest {
 
   @Test
   void implicitTlsFromTheFirstByte() throws Exception {
-    TestTls tls = TestTls.create(dir);
+    TestKeystore tls = TestKeystore.create(dir);
     MessageStore store = MessageStore.inMemory();
     try (SmtpServer server =
-            SmtpServer.builder(config().implicitTls(true).build(), store).tls(tls.server).start();
+            SmtpServer.builder(config().implicitTls(true).build(), store)
+                .tls(tls.server())
+                .start();
         LineClient c = new LineClient(server.address())) {
-      c.startTls(tls.client);
+      c.startTls(tls.client());
       assertTrue(c.reply().startsWith("220 mx.example.test"));
       String ehlo = c.command("EHLO client.test");
       assertTrue(!ehlo.contains("STARTTLS"), ehlo);
@@ -186,15 +189,15 @@ class SmtpServerTest {
 
   @Test
   void plaintextToAnImplicitTlsPortClosesOnlyThatConnection() throws Exception {
-    TestTls tls = TestTls.create(dir);
+    TestKeystore tls = TestKeystore.create(dir);
     try (SmtpServer server =
             SmtpServer.builder(config().implicitTls(true).build(), MessageStore.inMemory())
-                .tls(tls.server)
+                .tls(tls.server())
                 .start();
         LineClient bad = new LineClient(server.address());
         LineClient good = new LineClient(server.address())) {
       bad.write("EHLO client.test\r\n".repeat(100));
-      good.startTls(tls.client);
+      good.startTls(tls.client());
       assertTrue(good.reply().startsWith("220"));
       assertTrue(bad.drainUntilClosed(), "the server closed the plaintext connection");
       assertTrue(good.command("NOOP").startsWith("250"), "the other connection is unaffected");

@@ -1,0 +1,117 @@
+package dev.headend.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.headend.testkit.Proc;
+import dev.headend.testkit.RequiresPeer;
+import dev.headend.testkit.TestKeystore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * `headend serve` with a TLS keystore: swaks delivers over STARTTLS on the SMTP port and over
+ * implicit TLS on the SMTPS port, and both messages land in the maildir.
+ */
+class ServeSmtpTlsTest {
+  @TempDir Path dir;
+
+  private ServeOptions options(Path keystore, Path password, String... more) throws UsageException {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--smtp-port", "0",
+                "--mail-dir", dir.resolve("mail").toString(),
+                "--smtp-tls-keystore", keystore.toString(),
+                "--smtp-tls-password-file", password.toString()));
+    args.addAll(List.of(more));
+    return QuietOptions.with(args.toArray(String[]::new));
+  }
+
+  private static String port(Serve serve, String service) {
+    String text = String.join("\n", serve.description());
+    Matcher m = Pattern.compile(service + " +tcp +127\\.0\\.0\\.1:(\\d+) ").matcher(text);
+    assertTrue(m.find(), text);
+    return m.group(1);
+  }
+
+  private static Proc.Result swaks(String port, String tlsFlag, String body) throws IOException {
+    return Proc.run(
+            Duration.ofSeconds(60),
+            List.of(
+                "swaks",
+                "--server",
+                "127.0.0.1",
+                "--port",
+                port,
+                tlsFlag,
+                "--helo",
+                "swaks.test",
+                "--from",
+                "alice@sender.test",
+                "--to",
+                "bob@example.test",
+                "--body",
+                body),
+            Map.of())
+        .assertSuccess();
+  }
+
+  @Test
+  @RequiresPeer(value = "swaks", install = "apt-get install -y swaks")
+  void swaksDeliversOverStartTlsAndImplicitTls() throws Exception {
+    TestKeystore ks = TestKeystore.create(dir);
+    Path password = Files.writeString(dir.resolve("password"), new String(ks.password()) + "\n");
+    try (Serve serve = Serve.start(options(ks.keystore(), password, "--smtps-port", "0"))) {
+      assertTrue(String.join("\n", serve.description()).contains(", STARTTLS"));
+      Proc.Result starttls = swaks(port(serve, "smtp"), "--tls", "sent after STARTTLS");
+      assertTrue(starttls.stdout().contains("-> STARTTLS"), starttls.stdout());
+      assertTrue(starttls.stdout().contains("TLS started"), starttls.stdout());
+      Proc.Result implicit = swaks(port(serve, "smtps"), "--tlsc", "sent over implicit TLS");
+      assertTrue(implicit.stdout().contains("TLS started"), implicit.stdout());
+      assertTrue(implicit.stdout().contains("250 2.0.0 Ok: queued as"), implicit.stdout());
+    }
+    List<String> stored = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir.resolve("mail/bob@example.test/new"))) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        stored.add(Files.readString(f));
+      }
+    }
+    assertEquals(2, stored.size(), stored.toString());
+    assertTrue(stored.stream().anyMatch(m -> m.contains("sent after STARTTLS")), stored.toString());
+    assertTrue(
+        stored.stream().anyMatch(m -> m.contains("sent over implicit TLS")), stored.toString());
+  }
+
+  @Test
+  void aWrongPasswordStopsTheStartWithTheKeystoresName() throws Exception {
+    TestKeystore ks = TestKeystore.create(dir);
+    Path password = Files.writeString(dir.resolve("password"), "not-it\n");
+    IOException e =
+        assertThrows(
+            IOException.class, () -> Serve.start(options(ks.keystore(), password)).close());
+    assertTrue(e.getMessage().contains("cannot use the keystore " + ks.keystore()), e.toString());
+  }
+
+  @Test
+  void tlsOptionsGoTogether() {
+    assertThrows(
+        UsageException.class, () -> ServeOptions.parse(List.of("--smtp-tls-keystore", "ks.p12")));
+    assertThrows(
+        UsageException.class, () -> ServeOptions.parse(List.of("--smtp-tls-password-file", "pw")));
+    UsageException e =
+        assertThrows(UsageException.class, () -> ServeOptions.parse(List.of("--smtps-port", "0")));
+    assertTrue(e.getMessage().contains("--smtps-port needs --smtp-tls-keystore"));
+  }
+}
