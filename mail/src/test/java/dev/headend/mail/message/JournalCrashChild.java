@@ -24,6 +24,15 @@ final class JournalCrashChild {
     return sb.toString().getBytes(StandardCharsets.US_ASCII);
   }
 
+  /** Whether the child deletes the message tagged {@code tag} right after its ACK. */
+  static boolean deletesAfterAck(String tag) {
+    return deletesAfterAck(Integer.parseInt(tag.substring(tag.lastIndexOf('n') + 1)));
+  }
+
+  private static boolean deletesAfterAck(int n) {
+    return n % 7 == 3;
+  }
+
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
     String round = args[1];
@@ -49,13 +58,13 @@ final class JournalCrashChild {
                       out.println("ACK " + box + " " + m.id() + " " + tag);
                       out.flush();
                     }
-                    if (n % 7 == 3) {
+                    if (deletesAfterAck(n)) {
                       synchronized (out) {
                         out.println("DELETING " + box + " " + m.id());
                         out.flush();
                       }
                     }
-                    if (n % 7 == 3 && store.delete(box, m.id())) {
+                    if (deletesAfterAck(n) && store.delete(box, m.id())) {
                       synchronized (out) {
                         out.println("DEL " + box + " " + m.id());
                         out.flush();
