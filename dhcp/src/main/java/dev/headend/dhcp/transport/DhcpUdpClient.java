@@ -97,7 +97,10 @@ public final class DhcpUdpClient implements AutoCloseable {
     /**
      * Sends and receives on the interface named {@code name} only (Linux; the JVM needs {@code
      * --add-opens java.base/sun.nio.ch=ALL-UNNAMED}, else {@link #start()} throws {@link
-     * UnsupportedOperationException} saying so). Default: as the routing table says.
+     * UnsupportedOperationException} saying so). Default: as the routing table says. A name that
+     * cannot be an interface's (empty, over 15 characters, other than {@code A-Z a-z 0-9 _ . @ -})
+     * makes {@link #start()} throw {@link IllegalArgumentException}; one that names no interface
+     * here, {@link IOException}.
      */
     public Builder bindToInterface(String name) {
       this.boundInterface = Objects.requireNonNull(name, "name");

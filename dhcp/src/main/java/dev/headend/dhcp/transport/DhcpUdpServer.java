@@ -120,6 +120,9 @@ public final class DhcpUdpServer implements AutoCloseable {
      * Serves only the clients on the interface named {@code name}, and sends broadcast replies out
      * of it (Linux; the JVM needs {@code --add-opens java.base/sun.nio.ch=ALL-UNNAMED}, else {@link
      * #start()} throws {@link UnsupportedOperationException} saying so). Default: every interface.
+     * A name that cannot be an interface's (empty, over 15 characters, other than {@code A-Z a-z
+     * 0-9 _ . @ -}) makes {@link #start()} throw {@link IllegalArgumentException}; one that names
+     * no interface here, {@link IOException}.
      */
     public Builder bindToInterface(String name) {
       this.boundInterface = Objects.requireNonNull(name, "name");
