@@ -30,9 +30,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.KeyStoreException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -161,13 +163,14 @@ final class Serve implements AutoCloseable {
       config.relayNetworks(
           IpPrefix.containing(options.bind(), options.bind().bitLength() == 32 ? 24 : 64));
     }
-    Path dir = options.mailDir().toAbsolutePath();
-    MessageStore store = MessageStore.maildir(dir);
-    SSLContext tls = null;
+    SSLContext tls = null; // loaded first: a bad keystore leaves no mail folder behind
     if (options.smtpTlsKeystore() != null) {
       tls = serverTls(options.smtpTlsKeystore(), options.smtpTlsPasswordFile());
       config.startTls(true);
     }
+    Path dir = options.mailDir().toAbsolutePath();
+    MessageStore store = MessageStore.maildir(dir);
+    running.add(store); // before the servers, so it closes after them
     SmtpServer.Builder smtp = SmtpServer.builder(config.build(), store).bind(options.smtpAddress());
     if (tls != null) {
       smtp.tls(tls);
@@ -202,10 +205,15 @@ final class Serve implements AutoCloseable {
     try (BufferedReader r = Files.newBufferedReader(passwordFile)) {
       String line = r.readLine();
       password = (line == null ? "" : line).toCharArray();
+    } catch (IOException e) {
+      throw new IOException("cannot read the password file " + passwordFile + ": " + e, e);
     }
     try (InputStream in = Files.newInputStream(keystore)) {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(in, password);
+      if (!hasKeyEntry(ks)) {
+        throw new GeneralSecurityException("it holds no private key (only certificates)");
+      }
       KeyManagerFactory kmf =
           KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(ks, password);
@@ -218,6 +226,15 @@ final class Serve implements AutoCloseable {
     } finally {
       Arrays.fill(password, '\0');
     }
+  }
+
+  private static boolean hasKeyEntry(KeyStore ks) throws KeyStoreException {
+    for (String alias : Collections.list(ks.aliases())) {
+      if (ks.isKeyEntry(alias)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void startDhcp(ServeOptions options) throws IOException {

@@ -149,6 +149,12 @@ record ServeOptions(
     if (smtpsPort >= 0 && smtpTlsKeystore == null) {
       throw new UsageException("--smtps-port needs --smtp-tls-keystore");
     }
+    if (smtpTlsKeystore != null && smtpPort < 0) {
+      throw new UsageException("the SMTP TLS options need the SMTP server (--smtp-port is -1)");
+    }
+    if (smtpsPort > 0 && smtpsPort == smtpPort) {
+      throw new UsageException("--smtps-port and --smtp-port are both " + smtpPort);
+    }
     if (dhcpInterface != null && dhcpPort < 0) {
       throw new UsageException("--dhcp-interface needs the DHCP server (--dhcp-port is -1)");
     }

@@ -8,8 +8,11 @@ import dev.headend.testkit.Proc;
 import dev.headend.testkit.RequiresPeer;
 import dev.headend.testkit.TestKeystore;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,13 +108,57 @@ class ServeSmtpTlsTest {
   }
 
   @Test
+  void aKeystoreWithoutAPrivateKeyIsRefused() throws Exception {
+    TestKeystore ks = TestKeystore.create(dir);
+    KeyStore full = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(ks.keystore())) {
+      full.load(in, ks.password());
+    }
+    KeyStore certsOnly = KeyStore.getInstance("PKCS12");
+    certsOnly.load(null, null);
+    certsOnly.setCertificateEntry("trusted", full.getCertificate("server"));
+    Path file = dir.resolve("certs-only.p12");
+    try (OutputStream out = Files.newOutputStream(file)) {
+      certsOnly.store(out, ks.password());
+    }
+    Path password = Files.writeString(dir.resolve("password"), new String(ks.password()));
+    IOException e =
+        assertThrows(IOException.class, () -> Serve.start(options(file, password)).close());
+    assertTrue(e.getMessage().contains("no private key"), e.toString());
+    assertTrue(Files.notExists(dir.resolve("mail")), "no mail folder for a refused start");
+  }
+
+  @Test
+  void aMissingPasswordFileIsNamed() throws Exception {
+    TestKeystore ks = TestKeystore.create(dir);
+    Path missing = dir.resolve("no-such.pass");
+    IOException e =
+        assertThrows(IOException.class, () -> Serve.start(options(ks.keystore(), missing)).close());
+    assertTrue(e.getMessage().contains("cannot read the password file " + missing), e.toString());
+  }
+
+  private static String usageError(String... args) {
+    return assertThrows(UsageException.class, () -> ServeOptions.parse(List.of(args))).getMessage();
+  }
+
+  @Test
   void tlsOptionsGoTogether() {
-    assertThrows(
-        UsageException.class, () -> ServeOptions.parse(List.of("--smtp-tls-keystore", "ks.p12")));
-    assertThrows(
-        UsageException.class, () -> ServeOptions.parse(List.of("--smtp-tls-password-file", "pw")));
-    UsageException e =
-        assertThrows(UsageException.class, () -> ServeOptions.parse(List.of("--smtps-port", "0")));
-    assertTrue(e.getMessage().contains("--smtps-port needs --smtp-tls-keystore"));
+    String together = "--smtp-tls-keystore and --smtp-tls-password-file go together";
+    assertEquals(together, usageError("--smtp-tls-keystore", "ks.p12"));
+    assertEquals(together, usageError("--smtp-tls-password-file", "pw"));
+    assertEquals("--smtps-port needs --smtp-tls-keystore", usageError("--smtps-port", "0"));
+    assertTrue(
+        usageError(
+                "--smtp-port", "-1",
+                "--smtp-tls-keystore", "ks.p12",
+                "--smtp-tls-password-file", "pw",
+                "--smtps-port", "0")
+            .contains("need the SMTP server"));
+    assertEquals(
+        "--smtps-port and --smtp-port are both 5025",
+        usageError(
+            "--smtp-tls-keystore", "ks.p12",
+            "--smtp-tls-password-file", "pw",
+            "--smtps-port", "5025"));
   }
 }
