@@ -218,6 +218,12 @@ final class JournaledMaildirStore implements MessageStore {
   private static void materialize(MaildirMessageStore.Dirs dirs, String id, byte[] content)
       throws IOException {
     Path tmp = dirs.tmp().resolve(id);
+    writeTmp(tmp, content, false);
+    Files.move(tmp, dirs.fresh().resolve(id), StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Writes {@code content} over {@code tmp}, forced ({@code fdatasync}) when {@code force}. */
+  private static void writeTmp(Path tmp, byte[] content, boolean force) throws IOException {
     try (FileChannel ch =
         FileChannel.open(
             tmp,
@@ -228,8 +234,10 @@ final class JournaledMaildirStore implements MessageStore {
       while (b.hasRemaining()) {
         ch.write(b);
       }
+      if (force) {
+        ch.force(false);
+      }
     }
-    Files.move(tmp, dirs.fresh().resolve(id), StandardCopyOption.ATOMIC_MOVE);
   }
 
   @Override
@@ -630,18 +638,7 @@ final class JournaledMaildirStore implements MessageStore {
     }
     Path target = f != null ? f : dirs.fresh().resolve(r.id());
     Path tmp = dirs.tmp().resolve(r.id());
-    try (FileChannel ch =
-        FileChannel.open(
-            tmp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
-      ByteBuffer b = ByteBuffer.wrap(r.content());
-      while (b.hasRemaining()) {
-        ch.write(b);
-      }
-      ch.force(false);
-    }
+    writeTmp(tmp, r.content(), true);
     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     replayed.incrementAndGet();
     return target.getParent();

@@ -54,6 +54,15 @@ class SmtpClientTest {
     return Arrays.copyOfRange(stored, at, stored.length);
   }
 
+  /** A client that never uses TLS, with a 5 s timeout. */
+  private static SmtpClient plainClient() {
+    return new SmtpClient(
+        SmtpClientConfig.builder("client.test").tls(SmtpClientConfig.TlsPolicy.NEVER).build(),
+        null,
+        Duration.ofSeconds(5),
+        Clock.systemUTC());
+  }
+
   @Test
   void startTlsThenAuthThenRelayedDelivery() throws Exception {
     TestKeystore tls = TestKeystore.create(dir);
@@ -94,12 +103,7 @@ class SmtpClientTest {
     SmtpServerConfig cfg =
         SmtpServerConfig.builder("localhost").localDomains("example.test").build();
     try (SmtpServer server = SmtpServer.builder(cfg, store).start()) {
-      SmtpClient client =
-          new SmtpClient(
-              SmtpClientConfig.builder("client.test").tls(SmtpClientConfig.TlsPolicy.NEVER).build(),
-              null,
-              Duration.ofSeconds(5),
-              Clock.systemUTC());
+      SmtpClient client = plainClient();
       DeliveryResult r =
           client.deliver(
               server.address(),
@@ -151,12 +155,7 @@ class SmtpClientTest {
               .mx("example.test", new MxRecord(20, "mx2.example.test"), new MxRecord(10, "mx1"))
               .host("mx1", down)
               .host("mx2.example.test", up);
-      SmtpClient client =
-          new SmtpClient(
-              SmtpClientConfig.builder("client.test").tls(SmtpClientConfig.TlsPolicy.NEVER).build(),
-              null,
-              Duration.ofSeconds(5),
-              Clock.systemUTC());
+      SmtpClient client = plainClient();
       SmtpDeliverer mx = new SmtpDeliverer(client, dns, port, new Random(1));
       DeliveryResult r =
           mx.deliver(
@@ -171,12 +170,7 @@ class SmtpClientTest {
   @Test
   void nullMxBouncesWithoutConnecting() {
     FakeMxLookup dns = new FakeMxLookup().mx("nomail.test", new MxRecord(0, "."));
-    SmtpClient client =
-        new SmtpClient(
-            SmtpClientConfig.builder("client.test").tls(SmtpClientConfig.TlsPolicy.NEVER).build(),
-            null,
-            Duration.ofSeconds(5),
-            Clock.systemUTC());
+    SmtpClient client = plainClient();
     DeliveryResult r =
         new SmtpDeliverer(client, dns, 25, new Random(1))
             .deliver(

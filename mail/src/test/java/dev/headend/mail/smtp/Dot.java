@@ -2,7 +2,11 @@ package dev.headend.mail.smtp;
 
 import java.io.ByteArrayOutputStream;
 
-/** Dot-stuffing (RFC 5321 §4.5.2) for content sent with DATA: the inverse of {@link DataReader}. */
+/**
+ * Dot-stuffing (RFC 5321 §4.5.2) for content sent with DATA, bare CR and LF kept as they are: the
+ * inverse of {@link DataReader}, for the engine tests (the client encodes with its own {@code
+ * DataEncoder}, which also makes every line end CRLF).
+ */
 final class Dot {
   private Dot() {}
 
