@@ -169,7 +169,8 @@ final class Serve implements AutoCloseable {
       config.startTls(true);
     }
     Path dir = options.mailDir().toAbsolutePath();
-    MessageStore store = MessageStore.maildir(dir);
+    MessageStore store =
+        options.mailLog() ? MessageStore.segmentLog(dir) : MessageStore.maildir(dir);
     running.add(store); // before the servers, so it closes after them
     SmtpServer.Builder smtp = SmtpServer.builder(config.build(), store).bind(options.smtpAddress());
     if (tls != null) {
@@ -183,7 +184,7 @@ final class Serve implements AutoCloseable {
             + hostPort(plain.address())
             + "  mail for example.test into "
             + dir
-            + " (maildir per recipient)"
+            + (options.mailLog() ? " (segment log)" : " (maildir per recipient)")
             + (tls == null ? "" : ", STARTTLS"));
     if (options.smtpsPort() >= 0) {
       SmtpServer implicit =

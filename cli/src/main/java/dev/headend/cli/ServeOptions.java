@@ -25,6 +25,7 @@ record ServeOptions(
     long tftpMaxWrite,
     int smtpPort,
     Path mailDir,
+    boolean mailLog,
     Path smtpTlsKeystore,
     Path smtpTlsPasswordFile,
     int smtpsPort,
@@ -62,8 +63,10 @@ record ServeOptions(
         --tftp-allow-writes BYTES accept uploads (WRQ) of up to BYTES per file (default: refused)
         --smtp-port PORT          SMTP server accepting mail for example.test (default 5025;
                                   0 = any free port; -1 = off)
-        --mail-dir DIR            where received mail is stored, one maildir per recipient
-                                  (default ./headend-mail)
+        --mail-dir DIR            where received mail is stored (default ./headend-mail)
+        --mail-store maildir|log  maildir: one maildir per recipient, a file per message (the
+                                  default); log: every mailbox in a few large segment files,
+                                  one fdatasync per batch of messages (faster; see mail/README)
         --smtp-tls-keystore FILE  PKCS12 keystore with the server's key and certificate chain:
                                   the SMTP port then offers STARTTLS (default: plain SMTP only)
         --smtp-tls-password-file FILE
@@ -96,6 +99,7 @@ record ServeOptions(
     long tftpMaxWrite = -1;
     int smtpPort = 5025;
     Path mailDir = Path.of("headend-mail");
+    boolean mailLog = false;
     Path smtpTlsKeystore = null;
     Path smtpTlsPasswordFile = null;
     int smtpsPort = -1;
@@ -128,6 +132,7 @@ record ServeOptions(
           case "--tftp-allow-writes" -> tftpMaxWrite = positive(option, value);
           case "--smtp-port" -> smtpPort = value.equals("-1") ? -1 : port(value);
           case "--mail-dir" -> mailDir = Path.of(value);
+          case "--mail-store" -> mailLog = mailStore(value);
           case "--smtp-tls-keystore" -> smtpTlsKeystore = Path.of(value);
           case "--smtp-tls-password-file" -> smtpTlsPasswordFile = Path.of(value);
           case "--smtps-port" -> smtpsPort = value.equals("-1") ? -1 : port(value);
@@ -181,6 +186,7 @@ record ServeOptions(
         tftpMaxWrite,
         smtpPort,
         mailDir,
+        mailLog,
         smtpTlsKeystore,
         smtpTlsPasswordFile,
         smtpsPort,
@@ -224,6 +230,15 @@ record ServeOptions(
       throw new UsageException("--dhcp-pool: " + first + " is after " + last);
     }
     return new Ipv4Address[] {first, last};
+  }
+
+  /** True for the segment log, false for maildir. */
+  private static boolean mailStore(String value) throws UsageException {
+    return switch (value) {
+      case "log" -> true;
+      case "maildir" -> false;
+      default -> throw new UsageException("--mail-store wants maildir or log, got " + value);
+    };
   }
 
   private static boolean bool(String option, String value) throws UsageException {

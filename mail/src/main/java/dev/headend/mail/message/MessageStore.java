@@ -3,14 +3,18 @@ package dev.headend.mail.message;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 /**
  * Where received messages go, by mailbox; what POP3 and IMAP will read. Implementations are
  * thread-safe: the SMTP adapter stores from worker threads while readers list and read.
  *
  * <p>The durability contract: when {@link #append} returns, the message survives a crash of the
- * process (and, for {@link #maildir}, of the machine); an SMTP server acknowledges a message only
- * after that. If {@link #append} throws, nothing is visible in the mailbox.
+ * process (and, for {@link #maildir} and {@link #segmentLog}, of the machine); an SMTP server
+ * acknowledges a message only after that. If {@link #append} throws, nothing is visible in the
+ * mailbox.
  */
 public interface MessageStore extends AutoCloseable {
 
@@ -38,8 +42,30 @@ public interface MessageStore extends AutoCloseable {
   boolean delete(String mailbox, String id) throws IOException;
 
   /**
-   * Releases what the store holds (for {@link #journaledMaildir}: makes every message file durable
-   * and retires the journal); nothing for the other stores.
+   * Stores a message without blocking the caller: {@link #append}'s contract, its outcome in the
+   * returned future (failed with an {@link IOException} where {@link #append} would throw). By
+   * default {@link #append} runs on {@code blocking}; {@link #segmentLog} instead queues the
+   * message for its writer thread and completes the future there once the batch holding it is
+   * durable, so dependent actions should be short.
+   *
+   * @param blocking where a store that can only block runs {@link #append}
+   */
+  default CompletableFuture<StoredMessage> appendAsync(
+      String mailbox, byte[] content, Executor blocking) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return append(mailbox, content);
+          } catch (IOException e) {
+            throw new CompletionException(e);
+          }
+        },
+        blocking);
+  }
+
+  /**
+   * Releases what the store holds (for {@link #segmentLog}: finishes the queued appends and stops
+   * its threads); nothing for the other stores.
    */
   @Override
   default void close() throws IOException {}
@@ -62,31 +88,33 @@ public interface MessageStore extends AutoCloseable {
   }
 
   /**
-   * {@link #journaledMaildir(Path, int)} with 16 MiB journal segments.
+   * {@link #segmentLog(Path, int)} with 16 MiB segments.
    *
-   * @throws IOException if {@code root} cannot be created or its journal cannot be replayed
+   * @throws IOException if {@code root} cannot be created, is in use, or cannot be read back
    */
-  static MessageStore journaledMaildir(Path root) throws IOException {
-    return journaledMaildir(root, 16 << 20);
+  static MessageStore segmentLog(Path root) throws IOException {
+    return segmentLog(root, 16 << 20);
   }
 
   /**
-   * A maildir store (the same layout as {@link #maildir}) with a write-ahead journal in {@code
-   * root/.journal}: {@link #append} returns once the message is <em>durable in the journal</em>
-   * (one checksummed record, concurrent appends sharing one {@code fdatasync} of a preallocated
-   * segment); its file is then renamed into {@code new/} without a sync of its own. The files of a
-   * segment are synced in bulk in the background before the segment is deleted, and at open every
-   * journalled message missing from (or incomplete in) the maildir is written again with the same
-   * id, a torn journal tail is cut, and deleted messages stay deleted. Readers only ever see
-   * complete files in {@code new/}. One store per root at a time (a file lock says so); {@link
-   * #close} it to sync and retire the journal.
+   * A store that keeps every mailbox's messages in a few large append-only segment files under
+   * {@code root} (the idea of Dovecot's multi-dbox: fewer files than messages), for the highest
+   * rate of durable appends. Concurrent appends share one {@code fdatasync}: when {@link #append}
+   * returns (or {@link #appendAsync}'s future completes) the message survives a crash of the
+   * process and of the machine, and no file was created for it. Each record carries a CRC32C; a
+   * torn tail after a crash is cut at open. {@link #delete} commits a tombstone, so a deleted
+   * message never comes back; segments whose live messages take less than half of them are
+   * compacted in the background. Ids are 16 hex digits that grow in arrival order and are never
+   * reused. The index of mailboxes lives in memory and is rebuilt from the segments at open. One
+   * store per root at a time (a file lock says so).
    *
-   * @param segmentBytes the size of a preallocated journal segment (at least 4096)
-   * @throws JournalCorruptException if the journal holds a checksummed record that is not valid
-   * @throws IOException if {@code root} cannot be created, is in use, or cannot be replayed
+   * @param segmentBytes the size of a preallocated segment (at least 4096); a larger message gets a
+   *     segment of its own
+   * @throws StoreCorruptException if a segment holds a checksummed record that is not valid
+   * @throws IOException if {@code root} cannot be created, is in use, or cannot be read back
    */
-  static MessageStore journaledMaildir(Path root, int segmentBytes) throws IOException {
-    return new JournaledMaildirStore(root, segmentBytes);
+  static MessageStore segmentLog(Path root, int segmentBytes) throws IOException {
+    return new SegmentLogStore(root, segmentBytes, 0.5);
   }
 
   /**

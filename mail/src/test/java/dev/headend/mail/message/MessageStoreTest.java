@@ -51,6 +51,28 @@ class MessageStoreTest {
   }
 
   @Test
+  void segmentLogStore() throws IOException {
+    try (MessageStore store = MessageStore.segmentLog(dir)) {
+      appendListReadDelete(store);
+    }
+  }
+
+  @Test
+  void theDefaultAppendAsyncRunsAppendOnTheExecutor() throws Exception {
+    MessageStore store = MessageStore.maildir(dir);
+    List<Runnable> ran = new java.util.ArrayList<>();
+    java.util.concurrent.CompletableFuture<MessageStore.StoredMessage> f =
+        store.appendAsync("bob@example.test", msg("later"), ran::add);
+    assertFalse(f.isDone());
+    assertEquals(1, ran.size());
+    ran.get(0).run();
+    assertArrayEquals(msg("later"), store.read("bob@example.test", f.get().id()));
+    java.util.concurrent.CompletableFuture<MessageStore.StoredMessage> bad =
+        store.appendAsync("", msg("x"), Runnable::run);
+    assertTrue(bad.isCompletedExceptionally());
+  }
+
+  @Test
   void maildirWritesIntoNewAndLeavesNothingInTmp() throws IOException {
     MessageStore store = MessageStore.maildir(dir);
     MessageStore.StoredMessage m = store.append("bob@example.test", msg("x"));

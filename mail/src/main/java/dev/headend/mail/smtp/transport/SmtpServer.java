@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -46,11 +48,12 @@ import javax.net.ssl.SSLContext;
  * }
  * }</pre>
  *
- * <p>No message is lost: a message is written to the store on a worker thread (never on an I/O
- * thread), one copy per recipient mailbox with a {@code Return-Path} header (RFC 5321 §4.4), and
- * the client's {@code 250} is sent only after every copy has been stored. If storing fails the
- * client gets {@code 451 4.3.0} and keeps the message. Meanwhile that connection reads nothing
- * more; others go on.
+ * <p>No message is lost: a message is written to the store through {@link MessageStore#appendAsync}
+ * (on a worker thread, never on an I/O thread; a {@link MessageStore#segmentLog} uses its own
+ * writer thread instead), one copy per recipient mailbox with a {@code Return-Path} header (RFC
+ * 5321 §4.4), and the client's {@code 250} is sent only after every copy has been stored. If
+ * storing fails the client gets {@code 451 4.3.0} and keeps the message. Meanwhile that connection
+ * reads nothing more; others go on.
  *
  * <p>TLS: with {@link Builder#tls(SSLContext)} and {@link SmtpServerConfig#startTls()} the server
  * offers STARTTLS; with {@link SmtpServerConfig#implicitTls()} every connection starts with a TLS
@@ -141,6 +144,10 @@ public final class SmtpServer implements AutoCloseable {
     return boxes;
   }
 
+  /**
+   * Hands every copy to the store; the engine learns the outcome on the connection's thread once
+   * all of them are durable (or one failed).
+   */
   private void store(StreamConnection<TlsSession> connection, SmtpEvent.MessageReceived m) {
     Envelope envelope = m.envelope();
     byte[] returnPath =
@@ -148,26 +155,59 @@ public final class SmtpServer implements AutoCloseable {
     byte[] content = new byte[returnPath.length + m.content().length];
     System.arraycopy(returnPath, 0, content, 0, returnPath.length);
     System.arraycopy(m.content(), 0, content, returnPath.length, m.content().length);
-    List<String> ids = new ArrayList<>();
-    try {
-      for (String box : mailboxes(envelope)) {
-        ids.add(store.append(box, content).id());
+    Set<String> boxes = mailboxes(envelope);
+    List<CompletableFuture<MessageStore.StoredMessage>> copies = new ArrayList<>(boxes.size());
+    for (String box : boxes) {
+      CompletableFuture<MessageStore.StoredMessage> copy;
+      try {
+        copy = store.appendAsync(box, content, storeThreads);
+      } catch (RuntimeException e) {
+        copy = CompletableFuture.failedFuture(e); // refused at once: a bad name, shutting down
       }
-    } catch (IOException | RuntimeException e) {
-      LOG.log(Level.WARNING, "cannot store message " + envelope.id(), e);
-      connection.execute(
-          () ->
-              connection
-                  .engine()
-                  .smtp()
-                  .messageRejected(
-                      clock.instant(),
-                      SmtpReply.of(451, "4.3.0", "Error: cannot store the message; try later")));
+      copies.add(copy);
+    }
+    CompletableFuture.allOf(copies.toArray(new CompletableFuture<?>[0]))
+        .whenComplete(
+            (ok, failure) -> {
+              if (failure == null) {
+                connection.execute(() -> accepted(connection, envelope, copies));
+              } else {
+                connection.execute(() -> notStored(connection, envelope, failure));
+              }
+            });
+  }
+
+  private void accepted(
+      StreamConnection<TlsSession> connection,
+      Envelope envelope,
+      List<CompletableFuture<MessageStore.StoredMessage>> copies) {
+    connection.engine().smtp().messageAccepted(clock.instant(), envelope.id());
+    LOG.log(
+        Level.DEBUG,
+        () ->
+            "stored " + envelope.id() + " as " + copies.stream().map(c -> c.join().id()).toList());
+  }
+
+  private void notStored(
+      StreamConnection<TlsSession> connection, Envelope envelope, Throwable failure) {
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
+    if (cause instanceof RejectedExecutionException) {
+      connection
+          .engine()
+          .smtp()
+          .messageRejected(clock.instant(), SmtpReply.of(421, "4.3.2", "Error: shutting down"));
       return;
     }
-    String id = envelope.id();
-    connection.execute(() -> connection.engine().smtp().messageAccepted(clock.instant(), id));
-    LOG.log(Level.DEBUG, () -> "stored " + envelope.id() + " as " + ids);
+    LOG.log(Level.WARNING, "cannot store message " + envelope.id(), cause);
+    connection
+        .engine()
+        .smtp()
+        .messageRejected(
+            clock.instant(),
+            SmtpReply.of(451, "4.3.0", "Error: cannot store the message; try later"));
   }
 
   private final class Handler implements StreamHandler<SmtpEvent, TlsSession> {
@@ -181,14 +221,7 @@ public final class SmtpServer implements AutoCloseable {
     @Override
     public void onEvent(StreamConnection<TlsSession> connection, SmtpEvent event) {
       if (event instanceof SmtpEvent.MessageReceived m) {
-        try {
-          storeThreads.execute(() -> store(connection, m));
-        } catch (RejectedExecutionException e) {
-          connection
-              .engine()
-              .smtp()
-              .messageRejected(clock.instant(), SmtpReply.of(421, "4.3.2", "Error: shutting down"));
-        }
+        store(connection, m);
       }
       // StartTls is handled by the TlsSession itself
     }

@@ -7,12 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The child of {@link JournalCrashTest}: appends from several threads until killed and prints
+ * The child of {@link SegmentLogCrashTest}: appends from several threads until killed and prints
  * {@code ACK <mailbox> <id> <tag>} once each append returned, {@code DELETING <mailbox> <id>}
  * before a delete and {@code DEL <mailbox> <id>} once it returned.
  */
-final class JournalCrashChild {
-  private JournalCrashChild() {}
+final class SegmentLogCrashChild {
+  private SegmentLogCrashChild() {}
 
   /** The bytes of the message tagged {@code tag}: its size depends on the tag. */
   static byte[] content(String tag) {
@@ -38,7 +38,8 @@ final class JournalCrashChild {
     String round = args[1];
     int segmentBytes = Integer.parseInt(args[2]);
     PrintStream out = new PrintStream(System.out, false, StandardCharsets.US_ASCII);
-    MessageStore store = MessageStore.journaledMaildir(dir, segmentBytes);
+    // compacting below 90 % live: with every 7th message deleted, nearly every segment is compacted
+    MessageStore store = new SegmentLogStore(dir, segmentBytes, 0.9);
     synchronized (out) {
       out.println("READY");
       out.flush();
