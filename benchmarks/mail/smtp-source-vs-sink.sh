@@ -14,7 +14,8 @@
 # server process, so the measured rounds are the steady state. WARMUP=1 gives the earlier numbers.
 #
 # Env: MESSAGES (per round: 5000), SESSIONS (smtp-source -s: 20), SIZE (message octets: 2000),
-#      ROUNDS (3), WARMUP (3), REUSE (1: smtp-source -d, several messages per connection; 0: one connection
+#      STORE (headend's store: maildir, a file per message, or log, the segment log;
+#      --mail-store), ROUNDS (3), WARMUP (3), REUSE (1: smtp-source -d, several messages per connection; 0: one connection
 #      per message), MAIL_DIR (where headend stores: a fresh folder under /var/tmp, on disk, not
 #      tmpfs), JAR (cli/target/headend.jar), JAVA (java), JAVA_OPTS, SERVER_CPUS / CLIENT_CPUS
 #      (taskset -c lists: both servers on SERVER_CPUS, smtp-source on CLIENT_CPUS, e.g.
@@ -30,6 +31,7 @@ SIZE=${SIZE:-2000}
 ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-3}
 REUSE=${REUSE:-0}
+STORE=${STORE:-maildir}
 JAR=${JAR:-cli/target/headend.jar}
 JAVA=${JAVA:-java}
 JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx256m}
@@ -61,7 +63,7 @@ pids+=($!)
 sink_pid=$!
 # shellcheck disable=SC2086
 "${pin_server[@]}" "$JAVA" $JAVA_OPTS -jar "$JAR" serve --dns-port 0 --resolver-port -1 --tftp-port -1 \
-  --smtp-port "$OUR_PORT" --mail-dir "$MAIL_DIR" > "$work/headend.out" 2>&1 &
+  --smtp-port "$OUR_PORT" --mail-dir "$MAIL_DIR" --mail-store "$STORE" > "$work/headend.out" 2>&1 &
 pids+=($!)
 our_pid=$!
 HZ=$(getconf CLK_TCK)
@@ -103,17 +105,22 @@ for r in $(seq 1 "$ROUNDS"); do
     "headend ${ours[-1]} msg/s (${ours_cpu[-1]} µs CPU/msg)" >&2
 done
 
-stored=$(find "$MAIL_DIR" -path '*/new/*' -type f | wc -l)
+if [ "$STORE" = log ]; then
+  kill "$our_pid"; wait "$our_pid" 2>/dev/null || true # the log is locked while the server runs
+  stored=$("$JAVA" -cp "$JAR" benchmarks/mail/CountLog.java "$MAIL_DIR" bob@example.test)
+else
+  stored=$(find "$MAIL_DIR" -path '*/new/*' -type f | wc -l)
+fi
 expected=$(( MESSAGES * (ROUNDS + WARMUP) ))
 [ "$stored" -eq "$expected" ] || { echo "headend stored $stored messages, expected $expected" >&2; exit 1; }
 
-python3 - "${sink[*]}" "${ours[*]}" "${sink_cpu[*]}" "${ours_cpu[*]}" <<'PY'
+python3 - "${sink[*]}" "${ours[*]}" "${sink_cpu[*]}" "${ours_cpu[*]}" "$STORE" <<'PY'
 import statistics, sys
 sink, ours, sink_cpu, ours_cpu = ([int(x) for x in a.split()] for a in sys.argv[1:5])
 s, o = statistics.median(sink), statistics.median(ours)
 sc, oc = statistics.median(sink_cpu), statistics.median(ours_cpu)
 print(f"smtp-sink (stores nothing):         {s:.0f} msg/s, {sc:.0f} µs CPU/msg  (rounds {sink})")
-print(f"headend serve (maildir, fsync'd):   {o:.0f} msg/s, {oc:.0f} µs CPU/msg  (rounds {ours})")
+print(f"headend serve ({sys.argv[5]}, synced): {o:.0f} msg/s, {oc:.0f} µs CPU/msg  (rounds {ours})")
 print(f"ratio headend/smtp-sink:            {o / s:.2f}")
 PY
 [ -z "${SERVER_CPUS:-}" ] || echo "servers on CPU $SERVER_CPUS, smtp-source on CPU ${CLIENT_CPUS:-any}"

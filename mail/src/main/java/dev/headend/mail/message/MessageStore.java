@@ -103,10 +103,10 @@ public interface MessageStore extends AutoCloseable {
    * returns (or {@link #appendAsync}'s future completes) the message survives a crash of the
    * process and of the machine, and no file was created for it. Each record carries a CRC32C; a
    * torn tail after a crash is cut at open. {@link #delete} commits a tombstone, so a deleted
-   * message never comes back; segments whose live messages take less than half of them are
-   * compacted in the background. Ids are 16 hex digits that grow in arrival order and are never
-   * reused. The index of mailboxes lives in memory and is rebuilt from the segments at open. One
-   * store per root at a time (a file lock says so).
+   * message never comes back; segments whose live messages take less than half of what was written
+   * to them are compacted in the background. Ids are 16 hex digits that grow in arrival order and
+   * are never reused. The index of mailboxes lives in memory and is rebuilt from the segments at
+   * open. One store per root at a time (a file lock says so).
    *
    * @param segmentBytes the size of a preallocated segment (at least 4096); a larger message gets a
    *     segment of its own

@@ -49,10 +49,11 @@ import java.util.zip.CRC32C;
  * <p>A delete removes the message from the in-memory index first, then commits a delete record (a
  * tombstone), so no reader sees it after {@code delete} returns and a reopened store does not bring
  * it back. A full segment is sealed; a sealed segment whose live messages take less than {@code
- * compactBelow} of it is compacted in the background: its live messages, and the tombstones whose
- * message still has a record in another segment, are appended again (same ids) to the current
- * segment, and once that is durable the old file is deleted. Tombstones are therefore dropped only
- * when no segment can bring their message back.
+ * compactBelow} of the bytes written to it, or that was sealed less than half full (the current
+ * segment of a store that closed or crashed), is compacted in the background: its live messages,
+ * and the tombstones whose message still has a record in another segment, are appended again (same
+ * ids) to the current segment, and once that is durable the old file is deleted. Tombstones are
+ * therefore dropped only when no segment can bring their message back.
  *
  * <p>At open every segment is read in order up to its first invalid record (the torn tail of a
  * crash, or the zeros after the last record); a later record for the same id wins; a segment a
@@ -68,6 +69,7 @@ final class SegmentLogStore implements MessageStore {
   static final int TRAILER = 4; // CRC32C of everything after the magic
   private static final int MAX_MAILBOX_BYTES = 1024;
   private static final String SUFFIX = ".seg";
+  private static final int STAGE = 1 << 20;
 
   private final Path root;
   private final int segmentBytes;
@@ -91,6 +93,8 @@ final class SegmentLogStore implements MessageStore {
   private Segment current; // the writer thread's
   private Future<Segment> spare; // the writer thread's
   private final List<Segment> rolled = new ArrayList<>(); // the writer thread's
+  private final ByteBuffer stage = ByteBuffer.allocateDirect(STAGE); // the writer thread's
+  private long stageAt; // the writer thread's: where in the segment the stage's bytes go
   private final Thread writer;
   private final ExecutorService preallocator;
   private final ExecutorService compactor;
@@ -412,49 +416,73 @@ final class SegmentLogStore implements MessageStore {
     }
   }
 
-  /** Writes a batch and forces it, rolling to the next segment when one is full. */
+  /**
+   * Writes a batch and forces it, rolling to the next segment when one is full. Records are copied
+   * into one direct buffer and written with positional writes of up to {@link #STAGE} bytes, so
+   * that a batch of small messages costs one {@code pwrite} and one {@code fdatasync}.
+   */
   private void write(List<Pending> batch) throws IOException {
     Segment segment = current;
-    List<ByteBuffer> buffers = new ArrayList<>(batch.size() * 3);
-    long start = segment.position;
+    stage.clear();
+    stageAt = segment.position;
+    boolean dirty = false;
     for (Pending p : batch) {
       int bytes = p.recordBytes();
       if (segment.position + bytes > segment.size) {
-        flush(segment, start, buffers);
+        if (dirty) {
+          drain(segment);
+          force(segment);
+        }
         segment = roll(bytes);
-        buffers.clear();
-        start = segment.position;
+        stageAt = segment.position;
       }
       if (p.id < 0) {
         p.id = (segment.number << 32) | segment.position;
       }
-      encode(p, buffers);
+      for (ByteBuffer piece : pieces(p)) {
+        put(segment, piece);
+      }
+      dirty = true;
       long contentOffset = segment.position + HEADER + p.box.length;
       p.location = new Location(segment, contentOffset, p.content.remaining(), bytes);
       segment.position += bytes;
     }
-    flush(segment, start, buffers);
+    if (dirty) {
+      drain(segment);
+      force(segment);
+    }
   }
 
-  private void flush(Segment segment, long start, List<ByteBuffer> buffers) throws IOException {
-    if (buffers.isEmpty()) {
-      return;
+  /** Copies {@code src} into the stage, writing the stage out whenever it fills. */
+  private void put(Segment segment, ByteBuffer src) throws IOException {
+    while (src.hasRemaining()) {
+      if (!stage.hasRemaining()) {
+        drain(segment);
+      }
+      int n = Math.min(src.remaining(), stage.remaining());
+      ByteBuffer part = src.duplicate();
+      part.limit(part.position() + n);
+      stage.put(part);
+      src.position(src.position() + n);
     }
-    ByteBuffer[] all = buffers.toArray(new ByteBuffer[0]);
-    long left = 0;
-    for (ByteBuffer b : all) {
-      left += b.remaining();
+  }
+
+  /** Writes the stage at its place in the segment. */
+  private void drain(Segment segment) throws IOException {
+    stage.flip();
+    while (stage.hasRemaining()) {
+      stageAt += segment.channel.write(stage, stageAt);
     }
-    segment.channel.position(start);
-    while (left > 0) {
-      left -= segment.channel.write(all);
-    }
+    stage.clear();
+  }
+
+  private void force(Segment segment) throws IOException {
     segment.channel.force(false); // fdatasync: the blocks were allocated and zeroed beforehand
     syncs.incrementAndGet();
   }
 
-  /** Adds the record's buffers: its header (with the mailbox), its content and its checksum. */
-  private static void encode(Pending p, List<ByteBuffer> buffers) {
+  /** A record's bytes in three pieces: its header (with the mailbox), content and checksum. */
+  private static ByteBuffer[] pieces(Pending p) {
     ByteBuffer head = ByteBuffer.allocate(HEADER + p.box.length);
     head.putInt(MAGIC).put(p.type).putShort((short) p.box.length).putLong(p.id);
     head.putInt(p.content.remaining()).put(p.box).flip();
@@ -462,9 +490,7 @@ final class SegmentLogStore implements MessageStore {
     crc.update(head.array(), 4, head.limit() - 4);
     crc.update(p.content.duplicate());
     ByteBuffer tail = ByteBuffer.allocate(TRAILER).putInt((int) crc.getValue()).flip();
-    buffers.add(head);
-    buffers.add(p.content.duplicate());
-    buffers.add(tail);
+    return new ByteBuffer[] {head, p.content.duplicate(), tail};
   }
 
   /** On the writer thread, once the record is durable: the index learns of it, then the caller. */
@@ -563,7 +589,7 @@ final class SegmentLogStore implements MessageStore {
       if (compactionStopped || isClosing()) {
         return;
       }
-      if (s.sealed && s.liveBytes.get() < s.size * compactBelow) {
+      if (s.sealed && worthCompacting(s)) {
         try {
           compact(s);
         } catch (IOException | RuntimeException e) {
@@ -576,6 +602,15 @@ final class SegmentLogStore implements MessageStore {
         }
       }
     }
+  }
+
+  /**
+   * Whether deletes have left less than {@code compactBelow} of what was written live, or the
+   * segment was sealed less than half full (the current segment when the store last closed or
+   * crashed). A segment filled by compaction is all live, so compaction never feeds itself.
+   */
+  private boolean worthCompacting(Segment s) {
+    return s.liveBytes.get() < s.position * compactBelow || s.position < s.size / 2;
   }
 
   private boolean isClosing() {
@@ -714,11 +749,9 @@ final class SegmentLogStore implements MessageStore {
   /** One record's bytes as the writer would write them; for tests. */
   static byte[] record(byte type, String mailbox, long id, byte[] content) {
     Pending p = new Pending(type, mailbox, id, ByteBuffer.wrap(content), List.of());
-    List<ByteBuffer> parts = new ArrayList<>();
-    encode(p, parts);
     ByteBuffer all = ByteBuffer.allocate(p.recordBytes());
-    for (ByteBuffer part : parts) {
-      all.put(part);
+    for (ByteBuffer piece : pieces(p)) {
+      all.put(piece);
     }
     return all.array();
   }
