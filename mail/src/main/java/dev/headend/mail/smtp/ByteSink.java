@@ -32,6 +32,15 @@ final class ByteSink {
     size += len;
   }
 
+  /** Appends the next {@code len} bytes of {@code src} without moving its position. */
+  void write(java.nio.ByteBuffer src, int len) {
+    if (size + len > bytes.length) {
+      grow(size + len);
+    }
+    src.get(src.position(), bytes, size, len);
+    size += len;
+  }
+
   void write(byte[] src) {
     write(src, 0, src.length);
   }

@@ -42,6 +42,12 @@ final class DataReader {
    */
   boolean consume(ByteBuffer in) {
     while (in.hasRemaining()) {
+      if (state == MID) {
+        copyRun(in);
+        if (!in.hasRemaining()) {
+          break;
+        }
+      }
       int b = in.get() & 0xff;
       lineLength++;
       switch (state) {
@@ -95,6 +101,36 @@ final class DataReader {
     if (b == '\n') {
       endLine(); // a bare LF: not a line end for the terminator, but one for the length limit
     }
+  }
+
+  /** Inside a line: takes the bytes up to the next CR or LF in one copy. */
+  private void copyRun(ByteBuffer in) {
+    int start = in.position();
+    int end = start;
+    int limitAt = in.limit();
+    if (in.hasArray()) {
+      byte[] a = in.array();
+      int off = in.arrayOffset();
+      while (end < limitAt && a[off + end] != '\r' && a[off + end] != '\n') {
+        end++;
+      }
+    } else {
+      while (end < limitAt && in.get(end) != '\r' && in.get(end) != '\n') {
+        end++;
+      }
+    }
+    int n = end - start;
+    if (n == 0) {
+      return;
+    }
+    lineLength += n;
+    long room = Math.max(0, limit - total);
+    total += n;
+    if (room < n) {
+      tooBig = true;
+    }
+    sink.write(in, (int) Math.min(n, room));
+    in.position(end);
   }
 
   private void endLine() {
