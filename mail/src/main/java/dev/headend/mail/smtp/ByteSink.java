@@ -2,13 +2,32 @@ package dev.headend.mail.smtp;
 
 import java.util.Arrays;
 
-/** A growable byte array that never grows past its capacity (callers bound what they write). */
+/**
+ * A growable byte array. Callers bound what they write; with a {@link MessageMemory} the sink also
+ * reserves its capacity there, and once a reservation is refused it is <em>starved</em>: it keeps
+ * what it has and drops every later write.
+ */
 final class ByteSink {
   private byte[] bytes;
   private int size;
+  private final MessageMemory memory;
+  private long reserved;
+  private boolean starved;
 
   ByteSink(int initial) {
-    bytes = new byte[Math.max(16, initial)];
+    this(initial, null);
+  }
+
+  ByteSink(int initial, MessageMemory memory) {
+    this.memory = memory;
+    int capacity = Math.max(16, initial);
+    if (memory != null && !memory.tryReserve(capacity)) {
+      starved = true;
+      capacity = 0;
+    } else if (memory != null) {
+      reserved = capacity;
+    }
+    bytes = new byte[capacity];
   }
 
   int size() {
@@ -17,16 +36,16 @@ final class ByteSink {
 
   /** Appends one byte. */
   void write(int b) {
-    if (size == bytes.length) {
-      grow(size + 1);
+    if (size == bytes.length && !grow(size + 1)) {
+      return;
     }
     bytes[size++] = (byte) b;
   }
 
   /** Appends {@code len} bytes of {@code src} from {@code off}. */
   void write(byte[] src, int off, int len) {
-    if (size + len > bytes.length) {
-      grow(size + len);
+    if (size + len > bytes.length && !grow(size + len)) {
+      return;
     }
     System.arraycopy(src, off, bytes, size, len);
     size += len;
@@ -34,8 +53,8 @@ final class ByteSink {
 
   /** Appends the next {@code len} bytes of {@code src} without moving its position. */
   void write(java.nio.ByteBuffer src, int len) {
-    if (size + len > bytes.length) {
-      grow(size + len);
+    if (size + len > bytes.length && !grow(size + len)) {
+      return;
     }
     src.get(src.position(), bytes, size, len);
     size += len;
@@ -61,11 +80,42 @@ final class ByteSink {
     }
   }
 
-  private void grow(int needed) {
+  /** Whether a write was dropped because the memory limit was reached. */
+  boolean starved() {
+    return starved;
+  }
+
+  /** The bytes reserved in the memory limit now. */
+  long reserved() {
+    return reserved;
+  }
+
+  /** Gives the reservation back (the sink must not be written after this). */
+  void release() {
+    if (memory != null && reserved > 0) {
+      memory.release(reserved);
+    }
+    reserved = 0;
+  }
+
+  /** Makes room for {@code needed} bytes; false (and starved) if the memory limit refuses it. */
+  private boolean grow(int needed) {
     if (needed < 0) {
       throw new IllegalStateException("byte sink overflow");
     }
+    if (starved) {
+      return false;
+    }
     int capacity = Math.max(needed, bytes.length < (1 << 29) ? bytes.length * 2 : needed);
+    if (memory != null) {
+      long more = (long) capacity - bytes.length;
+      if (!memory.tryReserve(more)) {
+        starved = true;
+        return false;
+      }
+      reserved += more;
+    }
     bytes = Arrays.copyOf(bytes, capacity);
+    return true;
   }
 }

@@ -43,6 +43,7 @@ public final class SmtpServerConfig {
   private final boolean authWithoutTls;
   private final Authenticator authenticator;
   private final SmtpPolicy policy;
+  private final MessageMemory messageMemory;
 
   private SmtpServerConfig(Builder b) {
     this.hostname = b.hostname;
@@ -51,6 +52,7 @@ public final class SmtpServerConfig {
     this.maxMessageSize = b.maxMessageSize;
     this.maxRecipients = b.maxRecipients;
     this.maxErrors = b.maxErrors;
+    this.messageMemory = b.messageMemory;
     this.maxCommandLine = b.maxCommandLine;
     this.maxTextLine = b.maxTextLine;
     this.commandTimeout = b.commandTimeout;
@@ -96,6 +98,14 @@ public final class SmtpServerConfig {
   /** Protocol errors a session may make before it is closed with {@code 421}. */
   public int maxErrors() {
     return maxErrors;
+  }
+
+  /**
+   * The memory all sessions using this configuration share for message content (default: a quarter
+   * of the JVM's maximum heap, one limit per builder).
+   */
+  public MessageMemory messageMemory() {
+    return messageMemory;
   }
 
   /** The longest command line, CRLF included (MAIL and AUTH get the extensions' allowances). */
@@ -156,6 +166,7 @@ public final class SmtpServerConfig {
     private long maxMessageSize = 10L << 20;
     private int maxRecipients = 100;
     private int maxErrors = 20;
+    private MessageMemory messageMemory = MessageMemory.of(Runtime.getRuntime().maxMemory() / 4);
     private int maxCommandLine = DEFAULT_MAX_COMMAND_LINE;
     private int maxTextLine = DEFAULT_MAX_TEXT_LINE;
     private Duration commandTimeout = Duration.ofMinutes(5);
@@ -201,6 +212,16 @@ public final class SmtpServerConfig {
     /** Recipients per transaction (default 100, the RFC 5321 §4.5.3.1.8 minimum). */
     public Builder maxRecipients(int n) {
       this.maxRecipients = atLeast(1, n, "maxRecipients");
+      return this;
+    }
+
+    /**
+     * The memory limit for message content, shared by every session of every configuration that is
+     * given the same one (default: a quarter of the JVM's maximum heap). A message that does not
+     * fit gets {@code 452 4.3.1}.
+     */
+    public Builder messageMemory(MessageMemory memory) {
+      this.messageMemory = Objects.requireNonNull(memory, "memory");
       return this;
     }
 

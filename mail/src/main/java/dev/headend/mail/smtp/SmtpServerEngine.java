@@ -78,6 +78,7 @@ public final class SmtpServerEngine implements StreamEngine<SmtpEvent> {
   private final SmtpServerConfig config;
   private final InetSocketAddress client;
   private final String sessionId;
+  private long heldMemory; // reserved by the message awaiting the application's decision
   private final ByteSink line = new ByteSink(256);
   private final ByteSink out = new ByteSink(512);
   private final ArrayDeque<SmtpEvent> events = new ArrayDeque<>(2);
@@ -225,6 +226,16 @@ public final class SmtpServerEngine implements StreamEngine<SmtpEvent> {
   @Override
   public boolean isClosed() {
     return state == State.CLOSED;
+  }
+
+  /**
+   * The connection is gone (the peer vanished, a write failed, the server stops): the session ends
+   * without a reply and gives back the memory its messages held ({@link
+   * SmtpServerConfig#messageMemory()}). Call it once the engine will not be used again, whatever
+   * state it is in; it does nothing more after the first time.
+   */
+  public void connectionClosed() {
+    close();
   }
 
   // ---- the application's decisions ------------------------------------------------------------
@@ -506,8 +517,13 @@ public final class SmtpServerEngine implements StreamEngine<SmtpEvent> {
             error(501, "5.5.4", "Bad SIZE parameter");
             return;
           }
-          if (Long.parseLong(value) > config.maxMessageSize()) {
+          long declared = Long.parseLong(value);
+          if (declared > config.maxMessageSize()) {
             reply(552, "5.3.4", "Message size exceeds fixed maximum message size");
+            return;
+          }
+          if (declared > config.messageMemory().available()) {
+            insufficientStorage(); // RFC 1870 §6.2: not now, perhaps later
             return;
           }
         }
@@ -640,6 +656,9 @@ public final class SmtpServerEngine implements StreamEngine<SmtpEvent> {
     if (data.tooBig()) {
       resetTransaction();
       reply(552, "5.3.4", "Message size exceeds fixed maximum message size");
+    } else if (message.starved()) {
+      resetTransaction();
+      insufficientStorage();
     } else if (data.lineTooLong()) {
       resetTransaction();
       reply(554, "5.6.0", "Message has a line longer than " + config.maxTextLine() + " octets");
@@ -712,6 +731,9 @@ public final class SmtpServerEngine implements StreamEngine<SmtpEvent> {
     } else if (bdatTooBig) {
       resetTransaction();
       reply(552, "5.3.4", "Message size exceeds fixed maximum message size");
+    } else if (bdatStore && message.starved()) {
+      resetTransaction();
+      insufficientStorage();
     } else if (bdatLast) {
       finishMessage();
     } else {
@@ -722,7 +744,7 @@ public final class SmtpServerEngine implements StreamEngine<SmtpEvent> {
   /** Starts the content with the Received trace header (RFC 5321 §4.4). */
   private void startMessage() {
     transactions++;
-    message = new ByteSink(8192);
+    message = new ByteSink(8192, config.messageMemory());
     message.write(receivedHeader().getBytes(StandardCharsets.UTF_8));
     headerLength = message.size();
   }
@@ -779,6 +801,7 @@ public final class SmtpServerEngine implements StreamEngine<SmtpEvent> {
         new Envelope(
             client, helo, sender, recipients, authUser, tls, smtpUtf8, body, transactionId());
     byte[] content = message.toByteArray();
+    heldMemory = message.reserved(); // until the application decides
     message = null;
     data = null;
     SmtpReply refused = config.policy().checkMessage(envelope, content);
@@ -796,7 +819,7 @@ public final class SmtpServerEngine implements StreamEngine<SmtpEvent> {
     recipients.clear();
     smtpUtf8 = false;
     body = null;
-    message = null;
+    releaseMemory();
     data = null;
     bdatStarted = false;
     bdatTooBig = false;
@@ -1030,8 +1053,24 @@ public final class SmtpServerEngine implements StreamEngine<SmtpEvent> {
 
   private void close() {
     state = State.CLOSED;
-    message = null;
+    releaseMemory();
     data = null;
+  }
+
+  /** Gives back the memory of the message being received and of the one awaiting a decision. */
+  private void releaseMemory() {
+    if (message != null) {
+      message.release();
+      message = null;
+    }
+    if (heldMemory > 0) {
+      config.messageMemory().release(heldMemory);
+      heldMemory = 0;
+    }
+  }
+
+  private void insufficientStorage() {
+    reply(452, "4.3.1", "Insufficient system storage; try again later");
   }
 
   private void armDeadline() {

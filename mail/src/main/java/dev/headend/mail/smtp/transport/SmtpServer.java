@@ -225,6 +225,14 @@ public final class SmtpServer implements AutoCloseable {
       }
       // StartTls is handled by the TlsSession itself
     }
+
+    @Override
+    public void onClose(StreamConnection<TlsSession> connection, Throwable cause) {
+      TlsSession session = connection.engine();
+      if (session != null) {
+        session.smtp().connectionClosed(); // its message memory goes back to the server
+      }
+    }
   }
 
   /** Builds and starts an {@link SmtpServer}. */

@@ -36,6 +36,12 @@ final class LineClient implements AutoCloseable {
     out = tls.getOutputStream();
   }
 
+  /** Resets the connection (RST, no orderly close), as a client that crashed would. */
+  void abort() throws IOException {
+    socket.setSoLinger(true, 0);
+    socket.close();
+  }
+
   void write(String text) throws IOException {
     write(text.getBytes(StandardCharsets.UTF_8));
   }

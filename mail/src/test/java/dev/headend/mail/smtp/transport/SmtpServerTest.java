@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.headend.mail.message.MessageStore;
+import dev.headend.mail.smtp.MessageMemory;
 import dev.headend.mail.smtp.SmtpServerConfig;
 import dev.headend.testkit.TestKeystore;
 import java.io.IOException;
@@ -67,6 +68,33 @@ class SmtpServerTest {
   private static String body(byte[] stored) {
     String s = new String(stored, StandardCharsets.UTF_8);
     return s.substring(s.indexOf("\r\n", s.indexOf("; ")) + 2);
+  }
+
+  @Test
+  void aClientThatVanishesMidDataGivesItsMessageMemoryBack() throws Exception {
+    MessageMemory memory = MessageMemory.of(4 << 20);
+    try (SmtpServer server =
+        SmtpServer.builder(config().messageMemory(memory).build(), MessageStore.inMemory())
+            .start()) {
+      try (LineClient c = new LineClient(server.address())) {
+        assertTrue(c.reply().startsWith("220"));
+        c.command("EHLO client.test");
+        c.write("MAIL FROM:<a@b.test>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\n");
+        c.reply();
+        c.reply();
+        assertTrue(c.reply().startsWith("354"));
+        c.write("Subject: never ends\r\n\r\n" + "line of text\r\n".repeat(30_000));
+        for (int i = 0; i < 500 && memory.used() < 300_000; i++) {
+          Thread.sleep(10);
+        }
+        assertTrue(memory.used() >= 300_000, "the message is being held: " + memory);
+        c.abort(); // a reset, not an end of input: only the transport's close says it is gone
+      }
+      for (int i = 0; i < 500 && memory.used() > 0; i++) {
+        Thread.sleep(10);
+      }
+      assertEquals(0, memory.used(), "given back when the connection closed");
+    }
   }
 
   @Test
