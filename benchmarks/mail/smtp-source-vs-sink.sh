@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Postfix's smtp-source against headend's SMTP server (`headend serve`, storing every message
-# durably in its maildir) and against Postfix's smtp-sink (which stores nothing) in this one run,
-# and prints both message rates and their ratio.
+# durably: in the segment log by default, STORE=maildir for the maildir) and against Postfix's
+# smtp-sink (which stores nothing) in this one run, and prints both message rates and their ratio.
 #
 #   benchmarks/mail/smtp-source-vs-sink.sh        # after: mvn -B -ntp install -DskipTests
 #
@@ -14,8 +14,8 @@
 # server process, so the measured rounds are the steady state. WARMUP=1 gives the earlier numbers.
 #
 # Env: MESSAGES (per round: 5000), SESSIONS (smtp-source -s: 20), SIZE (message octets: 2000),
-#      STORE (headend's store: maildir, a file per message, or log, the segment log;
-#      --mail-store), ROUNDS (3), WARMUP (3), REUSE (1: smtp-source -d, several messages per connection; 0: one connection
+#      STORE (headend's store, --mail-store: log, the segment log, by default; maildir, a file per
+#      message), ROUNDS (3), WARMUP (3), REUSE (1: smtp-source -d, several messages per connection; 0: one connection
 #      per message), MAIL_DIR (where headend stores: a fresh folder under /var/tmp, on disk, not
 #      tmpfs), JAR (cli/target/headend.jar), JAVA (java), JAVA_OPTS, SERVER_CPUS / CLIENT_CPUS
 #      (taskset -c lists: both servers on SERVER_CPUS, smtp-source on CLIENT_CPUS, e.g.
@@ -31,7 +31,7 @@ SIZE=${SIZE:-2000}
 ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-3}
 REUSE=${REUSE:-0}
-STORE=${STORE:-maildir}
+STORE=${STORE:-log}
 JAR=${JAR:-cli/target/headend.jar}
 JAVA=${JAVA:-java}
 JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx256m}
