@@ -14,7 +14,9 @@ import java.util.concurrent.Executor;
  * <p>The durability contract: when {@link #append} returns, the message survives a crash of the
  * process (and, for {@link #maildir} and {@link #segmentLog}, of the machine); an SMTP server
  * acknowledges a message only after that. If {@link #append} throws, nothing is visible in the
- * mailbox.
+ * mailbox; after an I/O error in the sync itself, though, the message may be found again once the
+ * store is reopened (the disk may have taken it): a sender that tries again makes SMTP's usual
+ * duplicate, never a loss.
  */
 public interface MessageStore extends AutoCloseable {
 
@@ -43,10 +45,12 @@ public interface MessageStore extends AutoCloseable {
 
   /**
    * Stores a message without blocking the caller: {@link #append}'s contract, its outcome in the
-   * returned future (failed with an {@link IOException} where {@link #append} would throw). By
-   * default {@link #append} runs on {@code blocking}; {@link #segmentLog} instead queues the
-   * message for its writer thread and completes the future there once the batch holding it is
-   * durable, so dependent actions should be short.
+   * returned future (failed with an {@link IOException} where {@link #append} would throw). {@code
+   * content} must not change until the future completes. By default {@link #append} runs on {@code
+   * blocking} and the future completes there; {@link #segmentLog} instead queues the message for
+   * its writer thread and completes the future there once the batch holding it is durable:
+   * dependent actions must be short and must not wait for the store (hand such work to another
+   * thread, as {@code SmtpServer} does).
    *
    * @param blocking where a store that can only block runs {@link #append}
    */

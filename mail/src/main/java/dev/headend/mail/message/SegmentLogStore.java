@@ -1,5 +1,7 @@
 package dev.headend.mail.message;
 
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -72,8 +74,9 @@ final class SegmentLogStore implements MessageStore {
   private static final int MAX_MAILBOX_BYTES = 1024;
   private static final String SUFFIX = ".seg";
   private static final int STAGE = 1 << 20;
+  static final int MAX_CONTENT = 1 << 30;
   // group commit under load: measured with smtp-source's 20 sessions on this 2-core VM, waiting
-  // up to 300 µs for 8 records took the CPU per message from about 180 to about 155 µs
+  // up to 300 µs for more records took the CPU per message from about 180 to about 155 µs
   static final int GROUP = 8;
   static final long GROUP_WAIT_NANOS = 300_000;
 
@@ -98,11 +101,13 @@ final class SegmentLogStore implements MessageStore {
   private volatile IOException failed;
   private volatile boolean compactionStopped;
   private final AtomicBoolean compactionScheduled = new AtomicBoolean();
+  volatile Runnable afterCompactionScan; // for tests: runs between a compaction's read and copies
   private Segment current; // the writer thread's
   private Future<Segment> spare; // the writer thread's
   private final List<Segment> rolled = new ArrayList<>(); // the writer thread's
   private final ByteBuffer stage = ByteBuffer.allocateDirect(STAGE); // the writer thread's
   private long stageAt; // the writer thread's: where in the segment the stage's bytes go
+  private int durable; // the writer thread's: how many of the batch are forced so far
   private final Thread writer;
   private final ExecutorService preallocator;
   private final ExecutorService compactor;
@@ -121,6 +126,7 @@ final class SegmentLogStore implements MessageStore {
     final long size;
     long position; // the writer thread's; at open, the end of the valid records
     volatile boolean sealed;
+    boolean reopened; // found at open: it may have been sealed early by a stop or a crash
     final AtomicLong liveBytes = new AtomicLong();
     final ConcurrentLinkedQueue<Tombstone> tombstones = new ConcurrentLinkedQueue<>();
 
@@ -141,10 +147,21 @@ final class SegmentLogStore implements MessageStore {
     final List<Segment> targets; // a delete's
     long id; // -1: a new message, numbered by the writer
     final boolean fresh; // a new message, not a compaction's copy
-    Location location; // the writer's, once written
+    final Location copyOf; // a compaction's copy: where the message is now
+    Location location; // the writer's, once written; null for a copy it skipped
     final CompletableFuture<Location> done = new CompletableFuture<>();
 
     Pending(byte type, String mailbox, long id, ByteBuffer content, List<Segment> targets) {
+      this(type, mailbox, id, content, targets, null);
+    }
+
+    Pending(
+        byte type,
+        String mailbox,
+        long id,
+        ByteBuffer content,
+        List<Segment> targets,
+        Location copyOf) {
       this.type = type;
       this.mailbox = mailbox;
       this.box = mailbox.getBytes(StandardCharsets.UTF_8);
@@ -152,6 +169,7 @@ final class SegmentLogStore implements MessageStore {
       this.fresh = type == APPEND && id < 0;
       this.content = content;
       this.targets = targets;
+      this.copyOf = copyOf;
     }
 
     int recordBytes() {
@@ -202,7 +220,7 @@ final class SegmentLogStore implements MessageStore {
       current = create(segmentBytes);
       segments.put(current.number, current);
       spare = preallocator.submit(() -> create(segmentBytes));
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | Error e) {
       shutdownExecutors();
       closeSegments();
       fileLock.release();
@@ -229,18 +247,37 @@ final class SegmentLogStore implements MessageStore {
 
   @Override
   public StoredMessage append(String mailbox, byte[] content) throws IOException {
+    notOnWriter("append");
     return await(appendAsync(mailbox, content, Runnable::run));
   }
 
-  /** Completes on the store's writer thread once the message is durable; the executor is unused. */
+  /**
+   * Queues the message for the writer thread, which completes the future once it is durable: keep
+   * dependent actions short, and never wait there for this store ({@link #append}, {@link #delete}
+   * and {@link #close} throw {@link IllegalStateException} on that thread). The executor is not
+   * used; {@code content} must not change until the future completes.
+   */
   @Override
   public CompletableFuture<StoredMessage> appendAsync(
       String mailbox, byte[] content, Executor unused) {
     checkMailbox(mailbox);
-    byte[] copy = content.clone(); // the caller may reuse its array once this returns
-    Pending p = new Pending(APPEND, mailbox, -1, ByteBuffer.wrap(copy), List.of());
+    if (content.length > MAX_CONTENT) {
+      throw new IllegalArgumentException(
+          "a message of " + content.length + " octets is over the log's " + MAX_CONTENT);
+    }
+    Pending p = new Pending(APPEND, mailbox, -1, ByteBuffer.wrap(content), List.of());
     submit(p);
     return p.done.thenApply(loc -> new StoredMessage(mailbox, idString(p.id), loc.length()));
+  }
+
+  /** Blocking on the writer thread would wait for itself. */
+  private void notOnWriter(String what) {
+    if (Thread.currentThread() == writer) {
+      throw new IllegalStateException(
+          what
+              + " would wait for the message log on its own writer thread (a dependent action of"
+              + " an appendAsync future): hand it to another thread");
+    }
   }
 
   @Override
@@ -282,6 +319,7 @@ final class SegmentLogStore implements MessageStore {
 
   @Override
   public boolean delete(String mailbox, String id) throws IOException {
+    notOnWriter("delete");
     long n = parseId(id);
     ConcurrentSkipListMap<Long, Location> box = n < 0 ? null : boxes.get(mailbox);
     Location loc = box == null ? null : box.remove(n);
@@ -368,7 +406,7 @@ final class SegmentLogStore implements MessageStore {
             new IOException("the message log failed earlier; reopen the store", f));
       } else {
         queue.add(p);
-        if (queue.size() == 1 || queue.size() == GROUP) {
+        if (queue.size() == 1 || queue.size() == Math.min(GROUP, lastBatch)) {
           work.signal();
         }
       }
@@ -379,9 +417,11 @@ final class SegmentLogStore implements MessageStore {
 
   /**
    * Waits for work and takes all of it. When the last batch held more than one record (others are
-   * appending too), it first waits up to {@link #GROUP_WAIT_NANOS} for {@link #GROUP} records: one
-   * {@code fdatasync} then covers more messages, which under load costs less CPU per message than
-   * the wait costs in latency; a lone appender never waits.
+   * appending too), it first waits up to {@link #GROUP_WAIT_NANOS} for as many records as the last
+   * batch had (at most {@link #GROUP}): one {@code fdatasync} then covers more messages, which
+   * under load costs less CPU per message than the wait costs in latency. A lone appender never
+   * waits, and appenders that all come back at once (threads calling {@link #append} in a loop) are
+   * taken as soon as they are all there.
    */
   private boolean take(List<Pending> batch) {
     queueLock.lock();
@@ -391,7 +431,8 @@ final class SegmentLogStore implements MessageStore {
       }
       if (lastBatch > 1) {
         long left = GROUP_WAIT_NANOS;
-        while (queue.size() < GROUP && !closing && left > 0) {
+        int target = Math.min(GROUP, lastBatch);
+        while (queue.size() < target && !closing && left > 0) {
           try {
             left = work.awaitNanos(left);
           } catch (InterruptedException e) {
@@ -415,6 +456,7 @@ final class SegmentLogStore implements MessageStore {
     List<Pending> batch = new ArrayList<>();
     while (take(batch)) {
       IOException error = failed;
+      durable = 0;
       if (error == null) {
         try {
           write(batch);
@@ -428,11 +470,12 @@ final class SegmentLogStore implements MessageStore {
           LOG.log(Level.ERROR, "the message log failed; every later append fails", error);
         }
       }
-      for (Pending p : batch) {
-        if (error != null) {
+      for (int i = 0; i < batch.size(); i++) {
+        Pending p = batch.get(i);
+        if (error != null && i >= durable) {
           p.done.completeExceptionally(new IOException("cannot write the message log", error));
         } else {
-          completed(p);
+          completed(p); // with an error: forced before the roll that failed
         }
       }
       batch.clear();
@@ -456,13 +499,20 @@ final class SegmentLogStore implements MessageStore {
     Segment segment = current;
     stage.clear();
     stageAt = segment.position;
+    durable = 0;
     boolean dirty = false;
-    for (Pending p : batch) {
+    for (int i = 0; i < batch.size(); i++) {
+      Pending p = batch.get(i);
+      if (p.copyOf != null && !stillAt(p)) {
+        continue; // deleted since the compaction read it: its tombstone comes after, or is gone
+      }
       int bytes = p.recordBytes();
       if (segment.position + bytes > segment.size) {
         if (dirty) {
           drain(segment);
           force(segment);
+          durable = i; // these are durable even if the roll fails
+          dirty = false;
         }
         segment = roll(bytes);
         stageAt = segment.position;
@@ -482,6 +532,17 @@ final class SegmentLogStore implements MessageStore {
       drain(segment);
       force(segment);
     }
+    durable = batch.size();
+  }
+
+  /**
+   * Whether a compaction's copy still has its message where the compaction found it. Checked by the
+   * writer as it writes: {@link #delete} takes the message out of the index before it queues its
+   * tombstone, so a copy written after this check comes before that tombstone in the log.
+   */
+  private boolean stillAt(Pending copy) {
+    ConcurrentSkipListMap<Long, Location> box = boxes.get(copy.mailbox);
+    return box != null && box.get(copy.id) == copy.copyOf;
   }
 
   /** Copies {@code src} into the stage, writing the stage out whenever it fills. */
@@ -527,6 +588,10 @@ final class SegmentLogStore implements MessageStore {
   /** On the writer thread, once the record is durable: the index learns of it, then the caller. */
   private void completed(Pending p) {
     Location loc = p.location;
+    if (loc == null) {
+      p.done.complete(null); // a copy the writer skipped
+      return;
+    }
     if (p.type == DELETE) {
       loc.segment().tombstones.add(new Tombstone(p.mailbox, p.id, p.targets));
     } else if (p.fresh) {
@@ -637,11 +702,11 @@ final class SegmentLogStore implements MessageStore {
 
   /**
    * Whether deletes have left less than {@code compactBelow} of what was written live, or the
-   * segment was sealed less than half full (the current segment when the store last closed or
-   * crashed). A segment filled by compaction is all live, so compaction never feeds itself.
+   * segment, found at open, is less than half full (the current segment when the store last closed
+   * or crashed). A segment filled by compaction is all live, so compaction never feeds itself.
    */
   private boolean worthCompacting(Segment s) {
-    return s.liveBytes.get() < s.position * compactBelow || s.position < s.size / 2;
+    return s.liveBytes.get() < s.position * compactBelow || (s.reopened && s.position < s.size / 2);
   }
 
   private boolean isClosing() {
@@ -658,23 +723,28 @@ final class SegmentLogStore implements MessageStore {
    * segment, to the current segment; then deletes {@code s}.
    */
   private void compact(Segment s) throws IOException {
-    byte[] bytes = new byte[(int) s.position];
-    try (RandomAccessFile f = new RandomAccessFile(s.path.toFile(), "r")) {
-      f.readFully(bytes);
-    }
     List<Pending> copies = new ArrayList<>();
     List<Location> before = new ArrayList<>();
-    for (LogRecord r : scan(bytes, s.number).records()) {
-      if (r.type() != APPEND) {
-        continue;
+    try (RandomAccessFile f = new RandomAccessFile(s.path.toFile(), "r")) {
+      for (LogRecord r : scan(s.path, s.number).records()) {
+        if (r.type() != APPEND) {
+          continue;
+        }
+        ConcurrentSkipListMap<Long, Location> box = boxes.get(r.mailbox());
+        Location loc = box == null ? null : box.get(r.id());
+        if (loc != null && loc.segment() == s) {
+          byte[] content = new byte[r.length()];
+          f.seek(r.contentOffset());
+          f.readFully(content);
+          copies.add(
+              new Pending(APPEND, r.mailbox(), r.id(), ByteBuffer.wrap(content), List.of(), loc));
+          before.add(loc);
+        }
       }
-      ConcurrentSkipListMap<Long, Location> box = boxes.get(r.mailbox());
-      Location loc = box == null ? null : box.get(r.id());
-      if (loc != null && loc.segment() == s) {
-        ByteBuffer content = ByteBuffer.wrap(bytes, r.contentOffset(), r.length()).slice();
-        copies.add(new Pending(APPEND, r.mailbox(), r.id(), content, List.of()));
-        before.add(loc);
-      }
+    }
+    Runnable hook = afterCompactionScan;
+    if (hook != null) {
+      hook.run();
     }
     int appends = copies.size();
     for (Tombstone t : s.tombstones) {
@@ -697,11 +767,16 @@ final class SegmentLogStore implements MessageStore {
     for (int i = 0; i < appends; i++) {
       Pending c = copies.get(i);
       Location moved = c.location;
+      if (moved == null) {
+        continue; // deleted before the writer reached the copy, which it then left out
+      }
       ConcurrentSkipListMap<Long, Location> box = boxes.get(c.mailbox);
       if (box != null && box.replace(c.id, before.get(i), moved)) {
         moved.segment().liveBytes.addAndGet(moved.recordBytes());
       } else {
-        // deleted while being copied, its tombstone maybe before the copy: hide the copy too
+        // deleted after the copy was written: its tombstone comes after the copy in the log, but
+        // names only the old segment, so one naming the copy's segment keeps the copy hidden once
+        // that tombstone is compacted away
         Pending d =
             new Pending(DELETE, c.mailbox, c.id, ByteBuffer.allocate(0), List.of(moved.segment()));
         submit(d);
@@ -719,65 +794,80 @@ final class SegmentLogStore implements MessageStore {
 
   /** A record read back from a segment. */
   record LogRecord(
-      byte type, String mailbox, long id, int contentOffset, int length, int recordBytes) {}
+      byte type, String mailbox, long id, long contentOffset, int length, int recordBytes) {}
 
   /** The valid records at the start of a segment, and where they end. */
-  record Scan(List<LogRecord> records, int end) {}
+  record Scan(List<LogRecord> records, long end) {}
 
   /**
-   * The valid records at the start of segment {@code number}'s bytes: reading stops at the first
-   * record whose magic, lengths or checksum do not hold (the torn tail of a crash, or the zeros
-   * after the last record).
+   * The valid records at the start of segment file {@code number}, read in one pass with a small
+   * buffer whatever the file's size: reading stops at the first record whose magic, lengths or
+   * checksum do not hold (the torn tail of a crash, or the zeros after the last record).
    *
    * @throws StoreCorruptException if a record with a valid checksum cannot be one this store wrote
    */
-  static Scan scan(byte[] bytes, long number) throws StoreCorruptException {
+  static Scan scan(Path file, long number) throws IOException {
     List<LogRecord> records = new ArrayList<>();
-    ByteBuffer b = ByteBuffer.wrap(bytes);
-    int end = 0;
-    while (b.remaining() >= HEADER + TRAILER) {
-      int start = b.position();
-      if (b.getInt() != MAGIC) {
-        break;
+    long size = Files.size(file);
+    long at = 0;
+    byte[] head = new byte[HEADER];
+    byte[] chunk = new byte[64 * 1024];
+    try (DataInputStream in =
+        new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+      while (size - at >= HEADER + TRAILER) {
+        in.readFully(head);
+        ByteBuffer b = ByteBuffer.wrap(head);
+        if (b.getInt() != MAGIC) {
+          break;
+        }
+        byte type = b.get();
+        int boxLength = b.getShort() & 0xffff;
+        long id = b.getLong();
+        int length = b.getInt();
+        if (length < 0
+            || length > MAX_CONTENT
+            || (long) boxLength + length + TRAILER > size - at - HEADER) {
+          break;
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(head, 4, HEADER - 4);
+        byte[] box = new byte[boxLength];
+        in.readFully(box);
+        crc.update(box);
+        for (long left = length; left > 0; ) {
+          int n = (int) Math.min(chunk.length, left);
+          in.readFully(chunk, 0, n);
+          crc.update(chunk, 0, n);
+          left -= n;
+        }
+        if (in.readInt() != (int) crc.getValue()) {
+          break;
+        }
+        String mailbox = new String(box, StandardCharsets.UTF_8);
+        if ((type != APPEND && type != DELETE)
+            || mailbox.isEmpty()
+            || id < 0
+            || (id >>> 32) > number
+            || (type == DELETE && length != 0)) {
+          throw new StoreCorruptException(
+              "log segment "
+                  + segmentName(number)
+                  + " has an impossible record at offset "
+                  + at
+                  + " (type "
+                  + type
+                  + ", mailbox "
+                  + mailbox
+                  + ", id "
+                  + idString(id)
+                  + ")");
+        }
+        int recordBytes = HEADER + boxLength + length + TRAILER;
+        records.add(new LogRecord(type, mailbox, id, at + HEADER + boxLength, length, recordBytes));
+        at += recordBytes;
       }
-      byte type = b.get();
-      int boxLength = b.getShort() & 0xffff;
-      long id = b.getLong();
-      int length = b.getInt();
-      if (length < 0 || (long) boxLength + length + TRAILER > b.remaining()) {
-        break;
-      }
-      int contentOffset = start + HEADER + boxLength;
-      int crcAt = contentOffset + length;
-      CRC32C crc = new CRC32C();
-      crc.update(bytes, start + 4, crcAt - start - 4);
-      if (ByteBuffer.wrap(bytes, crcAt, 4).getInt() != (int) crc.getValue()) {
-        break;
-      }
-      String box = new String(bytes, start + HEADER, boxLength, StandardCharsets.UTF_8);
-      if ((type != APPEND && type != DELETE)
-          || box.isEmpty()
-          || id < 0
-          || (id >>> 32) > number
-          || (type == DELETE && length != 0)) {
-        throw new StoreCorruptException(
-            "log segment "
-                + segmentName(number)
-                + " has an impossible record at offset "
-                + start
-                + " (type "
-                + type
-                + ", mailbox "
-                + box
-                + ", id "
-                + idString(id)
-                + ")");
-      }
-      records.add(new LogRecord(type, box, id, contentOffset, length, crcAt + TRAILER - start));
-      b.position(crcAt + TRAILER);
-      end = b.position();
     }
-    return new Scan(records, end);
+    return new Scan(records, at);
   }
 
   /** One record's bytes as the writer would write them; for tests. */
@@ -806,12 +896,12 @@ final class SegmentLogStore implements MessageStore {
     nextSegment.set(files.isEmpty() ? 0 : files.lastKey() + 1);
     Set<Segment> unfinished = new HashSet<>();
     for (Map.Entry<Long, Path> f : files.entrySet()) {
-      FileChannel ch =
-          FileChannel.open(f.getValue(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+      FileChannel ch = FileChannel.open(f.getValue(), StandardOpenOption.READ);
       Segment s = new Segment(f.getKey(), f.getValue(), ch, ch.size());
       s.sealed = true;
+      s.reopened = true;
       segments.put(s.number, s);
-      Scan scan = scan(Files.readAllBytes(f.getValue()), s.number);
+      Scan scan = scan(f.getValue(), s.number);
       for (LogRecord r : scan.records()) {
         ConcurrentSkipListMap<Long, Location> box =
             boxes.computeIfAbsent(r.mailbox(), k -> new ConcurrentSkipListMap<>());
@@ -845,6 +935,7 @@ final class SegmentLogStore implements MessageStore {
   /** Finishes what was submitted, stops the background threads and releases the root. */
   @Override
   public void close() throws IOException {
+    notOnWriter("close");
     queueLock.lock();
     try {
       if (closing) {
@@ -907,12 +998,19 @@ final class SegmentLogStore implements MessageStore {
     }
   }
 
+  /** Waits, however long it takes: the root stays locked until no thread can touch its files. */
   private static void awaitTermination(ExecutorService e) {
-    try {
-      if (!e.awaitTermination(60, TimeUnit.SECONDS)) {
-        LOG.log(Level.WARNING, "message log still busy after 60 s");
+    boolean interrupted = false;
+    while (!e.isTerminated()) {
+      try {
+        if (!e.awaitTermination(60, TimeUnit.SECONDS)) {
+          LOG.log(Level.WARNING, "message log still busy after 60 s; waiting on");
+        }
+      } catch (InterruptedException x) {
+        interrupted = true;
       }
-    } catch (InterruptedException x) {
+    }
+    if (interrupted) {
       Thread.currentThread().interrupt();
     }
   }
@@ -942,6 +1040,15 @@ final class SegmentLogStore implements MessageStore {
   /** Compacts every sealed segment now, whatever its live share. */
   void compactAll() throws IOException {
     compactNow(null);
+  }
+
+  /** Compacts one sealed segment now, whatever its live share. */
+  void compactSegment(long number) throws IOException {
+    Segment s = segments.get(number);
+    if (s == null || !s.sealed) {
+      throw new IllegalArgumentException("no sealed segment " + number);
+    }
+    compactNow(List.of(s));
   }
 
   /**

@@ -11,15 +11,22 @@ final class ByteSink {
   private byte[] bytes;
   private int size;
   private final MessageMemory memory;
+  private final int maxCapacity;
   private long reserved;
   private boolean starved;
 
   ByteSink(int initial) {
-    this(initial, null);
+    this(initial, null, Integer.MAX_VALUE);
   }
 
-  ByteSink(int initial, MessageMemory memory) {
+  /**
+   * @param initial the first capacity
+   * @param memory where capacity is reserved, or null
+   * @param maxCapacity no growth past this (by doubling) unless a write needs it
+   */
+  ByteSink(int initial, MessageMemory memory, int maxCapacity) {
     this.memory = memory;
+    this.maxCapacity = maxCapacity;
     int capacity = Math.max(16, initial);
     if (memory != null && !memory.tryReserve(capacity)) {
       starved = true;
@@ -90,6 +97,13 @@ final class ByteSink {
     return reserved;
   }
 
+  /** Hands the reservation over to the caller: the sink no longer gives it back. */
+  long detachReservation() {
+    long r = reserved;
+    reserved = 0;
+    return r;
+  }
+
   /** Gives the reservation back (the sink must not be written after this). */
   void release() {
     if (memory != null && reserved > 0) {
@@ -106,7 +120,8 @@ final class ByteSink {
     if (starved) {
       return false;
     }
-    int capacity = Math.max(needed, bytes.length < (1 << 29) ? bytes.length * 2 : needed);
+    int doubled = bytes.length < (1 << 29) ? Math.max(16, bytes.length * 2) : needed;
+    int capacity = Math.max(needed, Math.min(doubled, maxCapacity));
     if (memory != null) {
       long more = (long) capacity - bytes.length;
       if (!memory.tryReserve(more)) {

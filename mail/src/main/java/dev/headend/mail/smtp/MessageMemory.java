@@ -64,6 +64,40 @@ public final class MessageMemory {
     used.addAndGet(-bytes);
   }
 
+  /** Takes ownership of {@code bytes} already reserved. */
+  Hold hold(long bytes) {
+    return new Hold(this, bytes);
+  }
+
+  /**
+   * The memory one received message holds in its limit ({@link
+   * SmtpEvent.MessageReceived#memory()}): the engine gives it back when the application decides on
+   * the message; an application that goes on storing a message after its connection is gone gives
+   * it back itself once done. Giving it back twice does nothing.
+   */
+  public static final class Hold {
+    private final MessageMemory memory;
+    private final AtomicLong bytes;
+
+    private Hold(MessageMemory memory, long bytes) {
+      this.memory = memory;
+      this.bytes = new AtomicLong(bytes);
+    }
+
+    /** The bytes held now (0 once given back). */
+    public long bytes() {
+      return bytes.get();
+    }
+
+    /** Gives the memory back to the limit. Thread-safe and idempotent. */
+    public void release() {
+      long b = bytes.getAndSet(0);
+      if (b > 0) {
+        memory.release(b);
+      }
+    }
+  }
+
   @Override
   public String toString() {
     return "MessageMemory[" + used() + " of " + limit + " bytes]";

@@ -12,17 +12,22 @@ public sealed interface SmtpEvent permits SmtpEvent.MessageReceived, SmtpEvent.S
    * or {@link SmtpServerEngine#messageRejected}; pipelined commands wait meanwhile.
    *
    * <p>The content is handed over: the engine never touches the array again, so it may be stored
-   * from another thread.
+   * from another thread. Its memory counts against {@link SmtpServerConfig#messageMemory()} until
+   * the decision, or, if the connection goes away first, until the application calls {@code
+   * memory().release()} (once it no longer needs the content).
    *
    * @param envelope who sent it to whom, and how
    * @param content the message as received, dot-unstuffed, with CRLF line ends, preceded by the
    *     engine's {@code Received:} trace header (RFC 5321 §4.4)
+   * @param memory what the content holds in the server's memory limit
    */
-  record MessageReceived(Envelope envelope, byte[] content) implements SmtpEvent {
+  record MessageReceived(Envelope envelope, byte[] content, MessageMemory.Hold memory)
+      implements SmtpEvent {
     /** Checks for nulls. */
     public MessageReceived {
       Objects.requireNonNull(envelope, "envelope");
       Objects.requireNonNull(content, "content");
+      Objects.requireNonNull(memory, "memory");
     }
 
     @Override

@@ -78,7 +78,8 @@ public final class SmtpServerEngine implements StreamEngine<SmtpEvent> {
   private final SmtpServerConfig config;
   private final InetSocketAddress client;
   private final String sessionId;
-  private long heldMemory; // reserved by the message awaiting the application's decision
+  private MessageMemory.Hold decided; // the memory of the message handed out last
+  private long sizeDeclared; // MAIL's SIZE=, 0 if none
   private final ByteSink line = new ByteSink(256);
   private final ByteSink out = new ByteSink(512);
   private final ArrayDeque<SmtpEvent> events = new ArrayDeque<>(2);
@@ -230,11 +231,19 @@ public final class SmtpServerEngine implements StreamEngine<SmtpEvent> {
 
   /**
    * The connection is gone (the peer vanished, a write failed, the server stops): the session ends
-   * without a reply and gives back the memory its messages held ({@link
-   * SmtpServerConfig#messageMemory()}). Call it once the engine will not be used again, whatever
-   * state it is in; it does nothing more after the first time.
+   * without a reply and gives back the memory of the message it was receiving ({@link
+   * SmtpServerConfig#messageMemory()}). A message already handed out in {@link
+   * SmtpEvent.MessageReceived} and not decided on keeps its memory until the application calls
+   * {@code memory().release()}. Call it once the engine will not be used again, whatever state it
+   * is in; it does nothing more after the first time.
    */
   public void connectionClosed() {
+    for (SmtpEvent e : events) {
+      if (e instanceof SmtpEvent.MessageReceived m) {
+        m.memory().release(); // never handed out
+      }
+    }
+    events.clear();
     close();
   }
 
@@ -297,6 +306,8 @@ public final class SmtpServerEngine implements StreamEngine<SmtpEvent> {
   }
 
   private void afterDecision() {
+    decided.release();
+    decided = null;
     resetTransaction();
     state = State.COMMAND;
     if (closeAfterDecision) {
@@ -493,6 +504,7 @@ public final class SmtpServerEngine implements StreamEngine<SmtpEvent> {
     }
     boolean utf8 = false;
     String bodyType = null;
+    long declaredSize = 0;
     List<String> seen = new ArrayList<>();
     for (String param : params(arg, path.end())) {
       if (param == null) {
@@ -526,6 +538,7 @@ public final class SmtpServerEngine implements StreamEngine<SmtpEvent> {
             insufficientStorage(); // RFC 1870 §6.2: not now, perhaps later
             return;
           }
+          declaredSize = declared;
         }
         case "BODY" -> {
           if (value == null
@@ -567,6 +580,7 @@ public final class SmtpServerEngine implements StreamEngine<SmtpEvent> {
     sender = path.mailbox();
     smtpUtf8 = utf8;
     body = bodyType;
+    sizeDeclared = declaredSize;
     reply(250, "2.1.0", "Ok");
   }
 
@@ -744,8 +758,12 @@ public final class SmtpServerEngine implements StreamEngine<SmtpEvent> {
   /** Starts the content with the Received trace header (RFC 5321 §4.4). */
   private void startMessage() {
     transactions++;
-    message = new ByteSink(8192, config.messageMemory());
-    message.write(receivedHeader().getBytes(StandardCharsets.UTF_8));
+    byte[] header = receivedHeader().getBytes(StandardCharsets.UTF_8);
+    int most = (int) Math.min(Integer.MAX_VALUE - 64, header.length + config.maxMessageSize());
+    // room for a declared size at once (reserved in one piece, as checked at MAIL), else grow
+    long first = sizeDeclared > 0 ? header.length + sizeDeclared : 8192;
+    message = new ByteSink((int) Math.min(first, most), config.messageMemory(), most);
+    message.write(header);
     headerLength = message.size();
   }
 
@@ -801,17 +819,19 @@ public final class SmtpServerEngine implements StreamEngine<SmtpEvent> {
         new Envelope(
             client, helo, sender, recipients, authUser, tls, smtpUtf8, body, transactionId());
     byte[] content = message.toByteArray();
-    heldMemory = message.reserved(); // until the application decides
+    MessageMemory.Hold hold = config.messageMemory().hold(message.detachReservation());
     message = null;
     data = null;
     SmtpReply refused = config.policy().checkMessage(envelope, content);
     if (refused != null) {
+      hold.release();
       resetTransaction();
       out.write(refused.toBytes());
       return;
     }
     state = State.WAIT_MESSAGE;
-    events.add(new SmtpEvent.MessageReceived(envelope, content));
+    decided = hold;
+    events.add(new SmtpEvent.MessageReceived(envelope, content, hold));
   }
 
   private void resetTransaction() {
@@ -819,6 +839,7 @@ public final class SmtpServerEngine implements StreamEngine<SmtpEvent> {
     recipients.clear();
     smtpUtf8 = false;
     body = null;
+    sizeDeclared = 0;
     releaseMemory();
     data = null;
     bdatStarted = false;
@@ -1057,15 +1078,11 @@ public final class SmtpServerEngine implements StreamEngine<SmtpEvent> {
     data = null;
   }
 
-  /** Gives back the memory of the message being received and of the one awaiting a decision. */
+  /** Gives back the memory of the message being received. */
   private void releaseMemory() {
     if (message != null) {
       message.release();
       message = null;
-    }
-    if (heldMemory > 0) {
-      config.messageMemory().release(heldMemory);
-      heldMemory = 0;
     }
   }
 

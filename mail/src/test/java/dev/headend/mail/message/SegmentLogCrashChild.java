@@ -24,11 +24,7 @@ final class SegmentLogCrashChild {
     return sb.toString().getBytes(StandardCharsets.US_ASCII);
   }
 
-  /** Whether the child deletes the message tagged {@code tag} right after its ACK. */
-  static boolean deletesAfterAck(String tag) {
-    return deletesAfterAck(Integer.parseInt(tag.substring(tag.lastIndexOf('n') + 1)));
-  }
-
+  /** Whether the child deletes message number {@code n} of a thread right after its ACK. */
   private static boolean deletesAfterAck(int n) {
     return n % 7 == 3;
   }

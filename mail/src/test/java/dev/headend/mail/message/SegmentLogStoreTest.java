@@ -137,12 +137,71 @@ class SegmentLogStoreTest {
   }
 
   @Test
-  void theCallersArrayMayChangeOnceAppendAsyncReturned() throws Exception {
+  void waitingForTheStoreInADependentActionIsAnErrorNotADeadlock() throws Exception {
     try (SegmentLogStore store = open(1 << 20, 0.5)) {
-      byte[] body = msg("original");
-      CompletableFuture<MessageStore.StoredMessage> f = store.appendAsync(BOB, body, Runnable::run);
-      body[0] = 'X';
-      assertArrayEquals(msg("original"), store.read(BOB, f.get(10, TimeUnit.SECONDS).id()));
+      CompletableFuture<MessageStore.StoredMessage> nested =
+          store
+              .appendAsync(BOB, msg("first"), Runnable::run)
+              .thenApply(
+                  first -> {
+                    try {
+                      return store.append(BOB, msg("second, on the writer thread"));
+                    } catch (IOException e) {
+                      throw new java.io.UncheckedIOException(e);
+                    }
+                  });
+      java.util.concurrent.ExecutionException e =
+          assertThrows(
+              java.util.concurrent.ExecutionException.class,
+              () -> nested.get(10, TimeUnit.SECONDS));
+      assertTrue(e.getCause() instanceof IllegalStateException, e.toString());
+      assertTrue(e.getCause().getMessage().contains("writer thread"), e.toString());
+      assertEquals(1, store.list(BOB).size(), "the store goes on");
+      store.append(BOB, msg("third, from the test thread"));
+      assertEquals(2, store.list(BOB).size());
+    }
+  }
+
+  @Test
+  void aCopyOfAMessageDeletedDuringCompactionIsLeftOut() throws Exception {
+    byte[] body = new byte[1000];
+    List<MessageStore.StoredMessage> stored = new ArrayList<>();
+    String victim;
+    try (SegmentLogStore store = open(8 * 1024, 0.5)) {
+      for (int i = 0; i < 20; i++) {
+        stored.add(store.append(BOB, body));
+      }
+      victim = stored.get(0).id(); // in segment 0, sealed by now
+      store.afterCompactionScan =
+          () -> {
+            try {
+              assertTrue(store.delete(BOB, victim)); // after the compaction read it as live
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          };
+      store.compactSegment(0);
+      store.afterCompactionScan = null;
+      assertFalse(store.list(BOB).stream().anyMatch(m -> m.id().equals(victim)));
+      // in log order, no append of the victim may follow its tombstone, or a crash before any
+      // later record would bring it back
+      long id = SegmentLogStore.parseId(victim);
+      boolean deleted = false;
+      for (Path segment : segmentFiles()) {
+        String name = segment.getFileName().toString();
+        long number = SegmentLogStore.parseId(name.substring(0, 16));
+        for (SegmentLogStore.LogRecord r : SegmentLogStore.scan(segment, number).records()) {
+          if (r.id() == id) {
+            assertFalse(deleted && r.type() == SegmentLogStore.APPEND, "copied after its delete");
+            deleted |= r.type() == SegmentLogStore.DELETE;
+          }
+        }
+      }
+      assertTrue(deleted, "the tombstone is in the log");
+    }
+    try (SegmentLogStore reopened = open(8 * 1024, 0.5)) {
+      assertEquals(19, reopened.list(BOB).size());
+      assertFalse(reopened.list(BOB).stream().anyMatch(m -> m.id().equals(victim)));
     }
   }
 
@@ -176,13 +235,12 @@ class SegmentLogStoreTest {
     }
     // the last record's last bytes (content and checksum) never reached the disk
     Path segment = segmentFiles().get(0);
-    byte[] bytes = Files.readAllBytes(segment);
-    SegmentLogStore.Scan scan = SegmentLogStore.scan(bytes, 0);
+    SegmentLogStore.Scan scan = SegmentLogStore.scan(segment, 0);
     assertEquals(3, scan.records().size());
     try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
       ch.write(ByteBuffer.allocate(6), scan.end() - 6);
     }
-    assertEquals(2, SegmentLogStore.scan(Files.readAllBytes(segment), 0).records().size());
+    assertEquals(2, SegmentLogStore.scan(segment, 0).records().size());
     try (MessageStore reopened = MessageStore.segmentLog(dir)) {
       assertEquals(List.of(a.id(), b.id()), ids(reopened.list(BOB)));
       MessageStore.StoredMessage d = reopened.append(BOB, msg("after\r\n"));

@@ -79,7 +79,7 @@ class MessageMemoryTest {
   }
 
   @Test
-  void aConnectionThatGoesAwayGivesItsMemoryBack() {
+  void aConnectionThatGoesAwayGivesBackWhatItWasReceiving() {
     MessageMemory memory = MessageMemory.of(1 << 20);
     SmtpServerConfig config = Session.config().messageMemory(memory).build();
     Session receiving = inTransaction(config);
@@ -88,12 +88,57 @@ class MessageMemoryTest {
     Session waiting = inTransaction(config);
     waiting.autoAccept = false;
     waiting.send("DATA\r\n" + message(50_000) + ".\r\n");
+    SmtpEvent.MessageReceived handedOut = waiting.messages.get(0);
     assertTrue(memory.used() >= 150_000, memory.toString());
     receiving.engine.connectionClosed();
     waiting.engine.connectionClosed();
     assertTrue(receiving.engine.isClosed());
+    // the message being stored still holds its memory: the application has its content
+    assertEquals(handedOut.memory().bytes(), memory.used());
+    assertTrue(handedOut.memory().bytes() >= 50_000);
+    handedOut.memory().release();
     assertEquals(0, memory.used());
-    waiting.engine.connectionClosed(); // twice: nothing more to give
+    handedOut.memory().release(); // twice: nothing more to give
+    waiting.engine.connectionClosed();
+    assertEquals(0, memory.used());
+  }
+
+  @Test
+  void aMessageThePolicyRefusesGivesItsMemoryBack() {
+    MessageMemory memory = MessageMemory.of(1 << 20);
+    SmtpPolicy refuseAll =
+        new SmtpPolicy() {
+          @Override
+          public SmtpReply checkMessage(Envelope envelope, byte[] content) {
+            return SmtpReply.of(550, "5.7.1", "no");
+          }
+        };
+    Session s = inTransaction(Session.config().messageMemory(memory).policy(refuseAll).build());
+    s.send("DATA\r\n");
+    assertTrue(s.send(message(20_000) + ".\r\n").startsWith("550 5.7.1"));
+    assertEquals(0, memory.used());
+  }
+
+  @Test
+  void aDeclaredSizeIsReservedInOnePieceSoItFitsWhenMailSaidItWould() {
+    MessageMemory memory = MessageMemory.of(140_000);
+    Session s = new Session(Session.config().messageMemory(memory).build()).hello();
+    s.output();
+    assertEquals("250 2.1.0 Ok\r\n", s.send("MAIL FROM:<a@b.test> SIZE=135000\r\n"));
+    s.send("RCPT TO:<bob@example.test>\r\nDATA\r\n");
+    // growing by doubling would have asked for 262144 bytes at 131072
+    assertTrue(s.send(message(134_000) + ".\r\n").startsWith("250 2.0.0 Ok"));
+    assertEquals(0, memory.used());
+  }
+
+  @Test
+  void aLimitSmallerThanTheFirstBufferRefusesEveryMessage() {
+    MessageMemory memory = MessageMemory.of(4000);
+    Session s = inTransaction(Session.config().messageMemory(memory).build());
+    s.send("DATA\r\n");
+    assertEquals(
+        "452 4.3.1 Insufficient system storage; try again later\r\n",
+        s.send("Subject: tiny\r\n\r\nhi\r\n.\r\n"));
     assertEquals(0, memory.used());
   }
 

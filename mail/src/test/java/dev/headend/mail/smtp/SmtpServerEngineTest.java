@@ -356,6 +356,39 @@ class SmtpServerEngineTest {
   }
 
   @Test
+  void dataReadFromDirectAndReadOnlyBuffersIsTheSameAsFromArrays() {
+    String content =
+        "Subject: t\r\n\r\n..leading dot\r\nbare\rCR and bare\nLF\r\n"
+            + ("x".repeat(900) + "\r\n").repeat(3)
+            + ".\r\n";
+    byte[] bytes = content.getBytes(StandardCharsets.US_ASCII);
+    String expected = null;
+    for (int kind = 0; kind < 3; kind++) {
+      Session s = new Session(Session.config().build()).hello();
+      s.send("MAIL FROM:<a@b.test>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\n");
+      for (int at = 0; at < bytes.length; at += 700) { // in pieces, ends anywhere
+        byte[] piece = Arrays.copyOfRange(bytes, at, Math.min(bytes.length, at + 700));
+        ByteBuffer b =
+            switch (kind) {
+              case 0 -> ByteBuffer.wrap(piece);
+              case 1 -> ByteBuffer.allocateDirect(piece.length).put(piece).flip();
+              default -> ByteBuffer.wrap(piece).asReadOnlyBuffer();
+            };
+        s.engine.receive(s.now, b);
+        assertFalse(b.hasRemaining(), "all consumed");
+        s.drain();
+      }
+      String body = Session.body(s.messages.get(0));
+      if (expected == null) {
+        expected = body;
+        assertTrue(body.startsWith("Subject: t\r\n\r\n.leading dot\r\nbare\rCR"), body);
+      } else {
+        assertEquals(expected, body, "buffer kind " + kind);
+      }
+    }
+  }
+
+  @Test
   void bdatChunksMakeOneMessageWithoutDotStuffing() {
     // RFC 3030 §2
     Session s = new Session(Session.config().build()).hello();

@@ -150,25 +150,24 @@ public final class SmtpServer implements AutoCloseable {
    */
   private void store(StreamConnection<TlsSession> connection, SmtpEvent.MessageReceived m) {
     Envelope envelope = m.envelope();
-    byte[] returnPath =
-        ("Return-Path: <" + envelope.sender() + ">\r\n").getBytes(StandardCharsets.UTF_8);
-    byte[] content = new byte[returnPath.length + m.content().length];
-    System.arraycopy(returnPath, 0, content, 0, returnPath.length);
-    System.arraycopy(m.content(), 0, content, returnPath.length, m.content().length);
-    Set<String> boxes = mailboxes(envelope);
-    List<CompletableFuture<MessageStore.StoredMessage>> copies = new ArrayList<>(boxes.size());
-    for (String box : boxes) {
-      CompletableFuture<MessageStore.StoredMessage> copy;
-      try {
-        copy = store.appendAsync(box, content, storeThreads);
-      } catch (RuntimeException e) {
-        copy = CompletableFuture.failedFuture(e); // refused at once: a bad name, shutting down
+    List<CompletableFuture<MessageStore.StoredMessage>> copies = new ArrayList<>();
+    try {
+      byte[] returnPath =
+          ("Return-Path: <" + envelope.sender() + ">\r\n").getBytes(StandardCharsets.UTF_8);
+      byte[] content = new byte[returnPath.length + m.content().length];
+      System.arraycopy(returnPath, 0, content, 0, returnPath.length);
+      System.arraycopy(m.content(), 0, content, returnPath.length, m.content().length);
+      for (String box : mailboxes(envelope)) {
+        copies.add(store.appendAsync(box, content, storeThreads));
       }
-      copies.add(copy);
+    } catch (RuntimeException e) {
+      // a mailbox mapping or name refused, or shutting down: nothing more is started
+      copies.add(CompletableFuture.failedFuture(e));
     }
     CompletableFuture.allOf(copies.toArray(new CompletableFuture<?>[0]))
         .whenComplete(
             (ok, failure) -> {
+              m.memory().release(); // stored or not, the content is no longer needed
               if (failure == null) {
                 connection.execute(() -> accepted(connection, envelope, copies));
               } else {
