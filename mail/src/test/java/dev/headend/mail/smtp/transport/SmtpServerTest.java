@@ -71,6 +71,35 @@ class SmtpServerTest {
   }
 
   @Test
+  void aMailboxMappingThatThrowsGets451AndTheServerGoesOn() throws Exception {
+    try (SmtpServer server =
+            SmtpServer.builder(config().build(), MessageStore.inMemory())
+                .mailboxOf(
+                    r -> {
+                      if (r.startsWith("broken")) {
+                        throw new IllegalStateException("no mailbox for " + r);
+                      }
+                      return r;
+                    })
+                .start();
+        LineClient c = new LineClient(server.address())) {
+      assertTrue(c.reply().startsWith("220"));
+      c.command("EHLO client.test");
+      for (String to : List.of("broken@example.test", "bob@example.test")) {
+        c.write("MAIL FROM:<a@b.test>\r\nRCPT TO:<" + to + ">\r\nDATA\r\n");
+        c.reply();
+        c.reply();
+        assertTrue(c.reply().startsWith("354"));
+        c.write("Subject: hi\r\n\r\nhello\r\n.\r\n");
+        String reply = c.reply();
+        assertTrue(
+            to.startsWith("broken") ? reply.startsWith("451 4.3.0") : reply.startsWith("250"),
+            to + ": " + reply);
+      }
+    }
+  }
+
+  @Test
   void aClientThatVanishesMidDataGivesItsMessageMemoryBack() throws Exception {
     MessageMemory memory = MessageMemory.of(4 << 20);
     try (SmtpServer server =
