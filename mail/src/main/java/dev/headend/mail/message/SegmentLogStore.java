@@ -333,8 +333,10 @@ final class SegmentLogStore implements MessageStore {
     try {
       await(p.done);
     } catch (IOException e) {
-      box.putIfAbsent(n, loc);
-      loc.segment().liveBytes.addAndGet(loc.recordBytes());
+      if (segments.get(loc.segment().number) == loc.segment()) { // else compacted without it
+        box.putIfAbsent(n, loc);
+        loc.segment().liveBytes.addAndGet(loc.recordBytes());
+      }
       throw e;
     }
     scheduleCompaction();
@@ -462,8 +464,8 @@ final class SegmentLogStore implements MessageStore {
           write(batch);
         } catch (IOException e) {
           error = e;
-        } catch (RuntimeException e) {
-          error = new IOException(e);
+        } catch (RuntimeException | Error e) {
+          error = new IOException(e); // even an Error: every waiter must hear of it
         }
         if (error != null) {
           failed = error; // records may be half written: no more appends on this log

@@ -11,21 +11,24 @@ final class ByteSink {
   private byte[] bytes;
   private int size;
   private final MessageMemory memory;
+  private final int pause; // doubling stops here once before going on
   private final int maxCapacity;
   private long reserved;
   private boolean starved;
 
   ByteSink(int initial) {
-    this(initial, null, Integer.MAX_VALUE);
+    this(initial, null, Integer.MAX_VALUE, Integer.MAX_VALUE);
   }
 
   /**
    * @param initial the first capacity
    * @param memory where capacity is reserved, or null
+   * @param pause growth by doubling stops at this capacity once (an expected size), then goes on
    * @param maxCapacity no growth past this (by doubling) unless a write needs it
    */
-  ByteSink(int initial, MessageMemory memory, int maxCapacity) {
+  ByteSink(int initial, MessageMemory memory, int pause, int maxCapacity) {
     this.memory = memory;
+    this.pause = pause;
     this.maxCapacity = maxCapacity;
     int capacity = Math.max(16, initial);
     if (memory != null && !memory.tryReserve(capacity)) {
@@ -121,7 +124,8 @@ final class ByteSink {
       return false;
     }
     int doubled = bytes.length < (1 << 29) ? Math.max(16, bytes.length * 2) : needed;
-    int capacity = Math.max(needed, Math.min(doubled, maxCapacity));
+    int ceiling = bytes.length < pause ? pause : maxCapacity;
+    int capacity = Math.max(needed, Math.min(doubled, ceiling));
     if (memory != null) {
       long more = (long) capacity - bytes.length;
       if (!memory.tryReserve(more)) {

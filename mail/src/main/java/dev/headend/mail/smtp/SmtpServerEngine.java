@@ -760,9 +760,10 @@ public final class SmtpServerEngine implements StreamEngine<SmtpEvent> {
     transactions++;
     byte[] header = receivedHeader().getBytes(StandardCharsets.UTF_8);
     int most = (int) Math.min(Integer.MAX_VALUE - 64, header.length + config.maxMessageSize());
-    // room for a declared size at once (reserved in one piece, as checked at MAIL), else grow
-    long first = sizeDeclared > 0 ? header.length + sizeDeclared : 8192;
-    message = new ByteSink((int) Math.min(first, most), config.messageMemory(), most);
+    // growing by doubling stops once at a declared size, so a message that MAIL said would fit
+    // does fit; nothing is reserved for it before its bytes arrive
+    int declared = sizeDeclared > 0 ? (int) Math.min(most, header.length + sizeDeclared) : most;
+    message = new ByteSink(8192, config.messageMemory(), declared, most);
     message.write(header);
     headerLength = message.size();
   }
@@ -819,10 +820,20 @@ public final class SmtpServerEngine implements StreamEngine<SmtpEvent> {
         new Envelope(
             client, helo, sender, recipients, authUser, tls, smtpUtf8, body, transactionId());
     byte[] content = message.toByteArray();
-    MessageMemory.Hold hold = config.messageMemory().hold(message.detachReservation());
+    // the content array is what stays: hold its size, give back the rest of the buffer's
+    long reserved = message.detachReservation();
+    long kept = Math.min(reserved, content.length);
+    config.messageMemory().release(reserved - kept);
+    MessageMemory.Hold hold = config.messageMemory().hold(kept);
     message = null;
     data = null;
-    SmtpReply refused = config.policy().checkMessage(envelope, content);
+    SmtpReply refused;
+    try {
+      refused = config.policy().checkMessage(envelope, content);
+    } catch (RuntimeException | Error e) {
+      hold.release(); // the connection closes on a policy that throws
+      throw e;
+    }
     if (refused != null) {
       hold.release();
       resetTransaction();

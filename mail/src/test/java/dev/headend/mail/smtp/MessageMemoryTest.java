@@ -120,7 +120,45 @@ class MessageMemoryTest {
   }
 
   @Test
-  void aDeclaredSizeIsReservedInOnePieceSoItFitsWhenMailSaidItWould() {
+  void aDeclaredSizeReservesNothingBeforeTheBytesArrive() {
+    MessageMemory memory = MessageMemory.of(64 << 20);
+    Session s = new Session(Session.config().messageMemory(memory).build()).hello();
+    s.output();
+    s.send("MAIL FROM:<a@b.test> SIZE=10000000\r\nRCPT TO:<bob@example.test>\r\nDATA\r\n");
+    s.send("Subject: slow\r\n");
+    assertTrue(memory.used() <= 8192, "an idle client pins nothing: " + memory);
+  }
+
+  @Test
+  void aHandedOutMessageHoldsItsSizeNotItsBuffer() {
+    MessageMemory memory = MessageMemory.of(64 << 20);
+    Session s = inTransaction(Session.config().messageMemory(memory).build());
+    s.autoAccept = false;
+    s.send("DATA\r\n" + message(70_000) + ".\r\n"); // the buffer grew to 131072
+    SmtpEvent.MessageReceived m = s.messages.get(0);
+    assertEquals(m.content().length, m.memory().bytes());
+    assertEquals(m.content().length, memory.used());
+  }
+
+  @Test
+  void aPolicyThatThrowsGivesTheMemoryBack() {
+    MessageMemory memory = MessageMemory.of(1 << 20);
+    SmtpPolicy broken =
+        new SmtpPolicy() {
+          @Override
+          public SmtpReply checkMessage(Envelope envelope, byte[] content) {
+            throw new IllegalStateException("the blocklist lookup failed");
+          }
+        };
+    Session s = inTransaction(Session.config().messageMemory(memory).policy(broken).build());
+    s.send("DATA\r\n");
+    assertThrows(IllegalStateException.class, () -> s.send(message(20_000) + ".\r\n"));
+    s.engine.connectionClosed(); // what the transport does when a handler or engine throws
+    assertEquals(0, memory.used());
+  }
+
+  @Test
+  void aDeclaredSizeFitsWhenMailSaidItWould() {
     MessageMemory memory = MessageMemory.of(140_000);
     Session s = new Session(Session.config().messageMemory(memory).build()).hello();
     s.output();

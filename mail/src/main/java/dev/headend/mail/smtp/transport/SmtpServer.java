@@ -6,6 +6,7 @@ import dev.headend.core.transport.StreamListener;
 import dev.headend.core.transport.StreamTransport;
 import dev.headend.mail.message.MessageStore;
 import dev.headend.mail.smtp.Envelope;
+import dev.headend.mail.smtp.MessageMemory;
 import dev.headend.mail.smtp.SmtpEvent;
 import dev.headend.mail.smtp.SmtpReply;
 import dev.headend.mail.smtp.SmtpServerConfig;
@@ -150,6 +151,7 @@ public final class SmtpServer implements AutoCloseable {
    */
   private void store(StreamConnection<TlsSession> connection, SmtpEvent.MessageReceived m) {
     Envelope envelope = m.envelope();
+    MessageMemory.Hold memory = m.memory();
     List<CompletableFuture<MessageStore.StoredMessage>> copies = new ArrayList<>();
     try {
       byte[] returnPath =
@@ -163,11 +165,15 @@ public final class SmtpServer implements AutoCloseable {
     } catch (RuntimeException e) {
       // a mailbox mapping or name refused, or shutting down: nothing more is started
       copies.add(CompletableFuture.failedFuture(e));
+    } catch (Error e) {
+      memory.release();
+      throw e;
     }
+    // the lambda keeps neither the event nor its content: only what the store holds stays
     CompletableFuture.allOf(copies.toArray(new CompletableFuture<?>[0]))
         .whenComplete(
             (ok, failure) -> {
-              m.memory().release(); // stored or not, the content is no longer needed
+              memory.release(); // stored or not, the content is no longer needed
               if (failure == null) {
                 connection.execute(() -> accepted(connection, envelope, copies));
               } else {
