@@ -102,6 +102,7 @@ final class SegmentLogStore implements MessageStore {
   private volatile boolean compactionStopped;
   private final AtomicBoolean compactionScheduled = new AtomicBoolean();
   volatile Runnable afterCompactionScan; // for tests: runs between a compaction's read and copies
+  volatile Runnable afterCompactionCopies; // for tests: runs once the copies are durable
   private Segment current; // the writer thread's
   private Future<Segment> spare; // the writer thread's
   private final List<Segment> rolled = new ArrayList<>(); // the writer thread's
@@ -765,6 +766,10 @@ final class SegmentLogStore implements MessageStore {
     }
     for (Pending c : copies) {
       await(c.done);
+    }
+    Runnable written = afterCompactionCopies;
+    if (written != null) {
+      written.run();
     }
     for (int i = 0; i < appends; i++) {
       Pending c = copies.get(i);

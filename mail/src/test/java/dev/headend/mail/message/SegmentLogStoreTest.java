@@ -206,6 +206,55 @@ class SegmentLogStoreTest {
   }
 
   @Test
+  void aMessageDeletedOnceItsCopyIsWrittenStaysDeletedWhenItsTombstoneIsCompactedAway()
+      throws Exception {
+    byte[] body = new byte[1000];
+    String victim;
+    try (SegmentLogStore store = open(8 * 1024, 0.5)) {
+      List<MessageStore.StoredMessage> first = new ArrayList<>();
+      for (int i = 0; i < 14; i++) {
+        first.add(store.append(BOB, body));
+      }
+      victim = first.get(0).id(); // segment 0; its copy goes to the current segment, 2
+      store.afterCompactionCopies =
+          () -> {
+            store.afterCompactionCopies = null;
+            try {
+              for (int i = 0; i < 8; i++) { // the copy's segment fills; the tombstone goes later
+                store.append("filler@example.test", body);
+              }
+              assertTrue(store.delete(BOB, victim)); // after its copy is durable
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          };
+      store.compactSegment(0);
+      long tombstoneSegment = -1;
+      for (Path segment : segmentFiles()) {
+        long number = SegmentLogStore.parseId(segment.getFileName().toString().substring(0, 16));
+        for (SegmentLogStore.LogRecord r : SegmentLogStore.scan(segment, number).records()) {
+          if (r.type() == SegmentLogStore.DELETE
+              && SegmentLogStore.idString(r.id()).equals(victim)) {
+            tombstoneSegment = number;
+          }
+        }
+      }
+      assertTrue(tombstoneSegment > 2, "the tombstone is after the copy's segment");
+      for (int i = 0; i < 8; i++) {
+        store.append("later@example.test", body); // seals the tombstone's segment
+      }
+      // compacting the tombstone's segment alone drops the tombstone that names segment 0 (gone):
+      // only one naming the copy's segment, which stays, keeps the copy hidden
+      store.compactSegment(tombstoneSegment);
+      assertFalse(store.list(BOB).stream().anyMatch(m -> m.id().equals(victim)));
+    }
+    try (SegmentLogStore reopened = open(8 * 1024, 0.5)) {
+      assertFalse(reopened.list(BOB).stream().anyMatch(m -> m.id().equals(victim)), "came back");
+      assertEquals(13, reopened.list(BOB).size());
+    }
+  }
+
+  @Test
   void aDeletedMessageStaysDeletedAfterReopening() throws IOException {
     MessageStore.StoredMessage b;
     try (MessageStore store = MessageStore.segmentLog(dir)) {
