@@ -103,6 +103,7 @@ final class SegmentLogStore implements MessageStore {
   private final AtomicBoolean compactionScheduled = new AtomicBoolean();
   volatile Runnable afterCompactionScan; // for tests: runs between a compaction's read and copies
   volatile Runnable afterCompactionCopies; // for tests: runs once the copies are durable
+  volatile IOException failNextRoll; // for tests: the next roll fails with it
   private Segment current; // the writer thread's
   private Future<Segment> spare; // the writer thread's
   private final List<Segment> rolled = new ArrayList<>(); // the writer thread's
@@ -262,13 +263,18 @@ final class SegmentLogStore implements MessageStore {
   public CompletableFuture<StoredMessage> appendAsync(
       String mailbox, byte[] content, Executor unused) {
     checkMailbox(mailbox);
-    if (content.length > MAX_CONTENT) {
-      throw new IllegalArgumentException(
-          "a message of " + content.length + " octets is over the log's " + MAX_CONTENT);
-    }
+    checkLength(content.length);
     Pending p = new Pending(APPEND, mailbox, -1, ByteBuffer.wrap(content), List.of());
     submit(p);
     return p.done.thenApply(loc -> new StoredMessage(mailbox, idString(p.id), loc.length()));
+  }
+
+  /** Refuses content whose record length would not fit an int with its header. */
+  static void checkLength(int length) {
+    if (length > MAX_CONTENT) {
+      throw new IllegalArgumentException(
+          "a message of " + length + " octets is over the log's " + MAX_CONTENT);
+    }
   }
 
   /** Blocking on the writer thread would wait for itself. */
@@ -605,6 +611,11 @@ final class SegmentLogStore implements MessageStore {
   }
 
   private Segment roll(int recordBytes) throws IOException {
+    IOException injected = failNextRoll;
+    if (injected != null) {
+      failNextRoll = null;
+      throw injected;
+    }
     Segment old = current;
     Segment next;
     Segment ready;

@@ -255,6 +255,60 @@ class SegmentLogStoreTest {
   }
 
   @Test
+  void recordsForcedBeforeAFailedRollAreReportedStoredAndTheRestFailed() throws Exception {
+    byte[] body = new byte[1000];
+    List<CompletableFuture<MessageStore.StoredMessage>> batch = new ArrayList<>();
+    try (SegmentLogStore store = open(8 * 1024, 0.5)) {
+      store.append(BOB, body); // the current segment holds one record
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      // hold the writer in a dependent action so that the next twelve make one batch
+      CompletableFuture<Void> held =
+          store
+              .appendAsync(BOB, body, Runnable::run)
+              .thenAccept(
+                  m -> {
+                    try {
+                      release.await();
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  });
+      for (int i = 0; i < 12; i++) {
+        batch.add(store.appendAsync(BOB, body, Runnable::run));
+      }
+      store.failNextRoll = new IOException("no room for a new segment");
+      release.countDown();
+      held.get(10, TimeUnit.SECONDS);
+      int stored = 0;
+      for (CompletableFuture<MessageStore.StoredMessage> f : batch) {
+        try {
+          f.get(10, TimeUnit.SECONDS);
+          assertEquals(stored, batch.indexOf(f), "the stored ones come first");
+          stored++;
+        } catch (java.util.concurrent.ExecutionException e) {
+          assertTrue(e.getCause() instanceof IOException, e.toString());
+        }
+      }
+      // 8 KiB hold seven 1039-byte records: two were there, five more fit before the roll
+      assertEquals(5, stored);
+      assertThrows(IOException.class, () -> store.append(BOB, body), "the log failed");
+    }
+    try (SegmentLogStore reopened = open(8 * 1024, 0.5)) {
+      assertEquals(7, reopened.list(BOB).size(), "every message reported stored, no other");
+    }
+  }
+
+  @Test
+  void aMessageOverTheLogsLimitIsRefusedByName() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> SegmentLogStore.checkLength(SegmentLogStore.MAX_CONTENT + 1));
+    assertTrue(e.getMessage().contains("over the log's"), e.getMessage());
+    SegmentLogStore.checkLength(SegmentLogStore.MAX_CONTENT);
+  }
+
+  @Test
   void aDeletedMessageStaysDeletedAfterReopening() throws IOException {
     MessageStore.StoredMessage b;
     try (MessageStore store = MessageStore.segmentLog(dir)) {
