@@ -93,6 +93,7 @@ final class SegmentLogStore implements MessageStore {
   private final AtomicLong nextSegment = new AtomicLong();
   private final AtomicLong syncs = new AtomicLong();
   private final AtomicLong compacted = new AtomicLong();
+  private final AtomicLong segmentsRemoved = new AtomicLong();
   private final ReentrantLock queueLock = new ReentrantLock();
   private final Condition work = queueLock.newCondition();
   private final ArrayDeque<Pending> queue = new ArrayDeque<>(); // guarded by queueLock
@@ -104,6 +105,7 @@ final class SegmentLogStore implements MessageStore {
   volatile Runnable afterCompactionScan; // for tests: runs between a compaction's read and copies
   volatile Runnable afterCompactionCopies; // for tests: runs once the copies are durable
   volatile IOException failNextRoll; // for tests: the next roll fails with it
+  volatile Runnable beforeTake; // for tests: the writer runs it once work is queued
   private Segment current; // the writer thread's
   private Future<Segment> spare; // the writer thread's
   private final List<Segment> rolled = new ArrayList<>(); // the writer thread's
@@ -129,6 +131,8 @@ final class SegmentLogStore implements MessageStore {
     long position; // the writer thread's; at open, the end of the valid records
     volatile boolean sealed;
     boolean reopened; // found at open: it may have been sealed early by a stop or a crash
+    long neededTombstoneBytes; // the compactor's, see neededTombstoneBytes()
+    long tombstonesCountedAt = -1; // the compactor's: segmentsRemoved when last counted
     final AtomicLong liveBytes = new AtomicLong();
     final ConcurrentLinkedQueue<Tombstone> tombstones = new ConcurrentLinkedQueue<>();
 
@@ -438,6 +442,16 @@ final class SegmentLogStore implements MessageStore {
       while (queue.isEmpty() && !closing) {
         work.awaitUninterruptibly(); // only close() ends the writer, never an interrupt
       }
+      Runnable hook = beforeTake;
+      if (hook != null) {
+        beforeTake = null;
+        queueLock.unlock(); // appenders go on queueing meanwhile
+        try {
+          hook.run();
+        } finally {
+          queueLock.lock();
+        }
+      }
       if (lastBatch > 1) {
         long left = GROUP_WAIT_NANOS;
         int target = Math.min(GROUP, lastBatch);
@@ -720,7 +734,35 @@ final class SegmentLogStore implements MessageStore {
    * or crashed). A segment filled by compaction is all live, so compaction never feeds itself.
    */
   private boolean worthCompacting(Segment s) {
-    return s.liveBytes.get() < s.position * compactBelow || (s.reopened && s.position < s.size / 2);
+    if (s.reopened && s.position < s.size / 2) {
+      return true;
+    }
+    // tombstones that still hide a message elsewhere are copied like live messages, so they
+    // count as live; else a segment of them would be compacted into another one, and so on
+    return s.liveBytes.get() < s.position * compactBelow
+        && s.liveBytes.get() + neededTombstoneBytes(s) < s.position * compactBelow;
+  }
+
+  /**
+   * The bytes of {@code s}'s tombstones whose message still has a record in another segment. Only a
+   * segment's removal changes that, so the sum is kept until the next removal.
+   */
+  private long neededTombstoneBytes(Segment s) {
+    long removals = segmentsRemoved.get();
+    if (s.tombstonesCountedAt != removals) {
+      long bytes = 0;
+      for (Tombstone t : s.tombstones) {
+        for (Segment target : t.targets()) {
+          if (target != s && segments.get(target.number) == target) {
+            bytes += HEADER + t.mailbox().getBytes(StandardCharsets.UTF_8).length + TRAILER;
+            break;
+          }
+        }
+      }
+      s.neededTombstoneBytes = bytes;
+      s.tombstonesCountedAt = removals;
+    }
+    return s.neededTombstoneBytes;
   }
 
   private boolean isClosing() {
@@ -802,6 +844,7 @@ final class SegmentLogStore implements MessageStore {
       }
     }
     segments.remove(s.number);
+    segmentsRemoved.incrementAndGet();
     s.channel.close();
     Files.delete(s.path);
     MaildirMessageStore.forceDirectory(root);

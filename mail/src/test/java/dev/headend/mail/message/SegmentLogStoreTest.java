@@ -260,25 +260,22 @@ class SegmentLogStoreTest {
     List<CompletableFuture<MessageStore.StoredMessage>> batch = new ArrayList<>();
     try (SegmentLogStore store = open(8 * 1024, 0.5)) {
       store.append(BOB, body); // the current segment holds one record
+      store.append(BOB, body); // and a second
       java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-      // hold the writer in a dependent action so that the next twelve make one batch
-      CompletableFuture<Void> held =
-          store
-              .appendAsync(BOB, body, Runnable::run)
-              .thenAccept(
-                  m -> {
-                    try {
-                      release.await();
-                    } catch (InterruptedException e) {
-                      Thread.currentThread().interrupt();
-                    }
-                  });
+      // hold the writer once it sees work, so that the next twelve make one batch
+      store.beforeTake =
+          () -> {
+            try {
+              assertTrue(release.await(10, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          };
       for (int i = 0; i < 12; i++) {
         batch.add(store.appendAsync(BOB, body, Runnable::run));
       }
       store.failNextRoll = new IOException("no room for a new segment");
       release.countDown();
-      held.get(10, TimeUnit.SECONDS);
       int stored = 0;
       for (CompletableFuture<MessageStore.StoredMessage> f : batch) {
         try {
