@@ -17,8 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,13 +38,6 @@ class ServeSmtpTlsTest {
                 "--smtp-tls-password-file", password.toString()));
     args.addAll(List.of(more));
     return QuietOptions.with(args.toArray(String[]::new));
-  }
-
-  private static String port(Serve serve, String service) {
-    String text = String.join("\n", serve.description());
-    Matcher m = Pattern.compile(service + " +tcp +127\\.0\\.0\\.1:(\\d+) ").matcher(text);
-    assertTrue(m.find(), text);
-    return m.group(1);
   }
 
   private static Proc.Result swaks(String port, String tlsFlag, String body) throws IOException {
@@ -78,10 +69,11 @@ class ServeSmtpTlsTest {
     Path password = Files.writeString(dir.resolve("password"), new String(ks.password()) + "\n");
     try (Serve serve = Serve.start(options(ks.keystore(), password, "--smtps-port", "0"))) {
       assertTrue(String.join("\n", serve.description()).contains(", STARTTLS"));
-      Proc.Result starttls = swaks(port(serve, "smtp"), "--tls", "sent after STARTTLS");
+      Proc.Result starttls = swaks(ServePorts.tcp(serve, "smtp"), "--tls", "sent after STARTTLS");
       assertTrue(starttls.stdout().contains("-> STARTTLS"), starttls.stdout());
       assertTrue(starttls.stdout().contains("TLS started"), starttls.stdout());
-      Proc.Result implicit = swaks(port(serve, "smtps"), "--tlsc", "sent over implicit TLS");
+      Proc.Result implicit =
+          swaks(ServePorts.tcp(serve, "smtps"), "--tlsc", "sent over implicit TLS");
       assertTrue(implicit.stdout().contains("TLS started"), implicit.stdout());
       assertTrue(implicit.stdout().contains("250 2.0.0 Ok: queued as"), implicit.stdout());
     }

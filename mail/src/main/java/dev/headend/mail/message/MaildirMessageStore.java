@@ -266,10 +266,15 @@ final class MaildirMessageStore implements MessageStore {
     return dirs;
   }
 
-  private Path mailbox(String mailbox, boolean create) throws IOException {
+  /** Refuses a null or empty mailbox name; shared by the stores of this package. */
+  static void requireMailboxName(String mailbox) {
     if (mailbox == null || mailbox.isEmpty()) {
       throw new IllegalArgumentException("empty mailbox name");
     }
+  }
+
+  private Path mailbox(String mailbox, boolean create) throws IOException {
+    requireMailboxName(mailbox);
     Path box = root.resolve(directoryName(mailbox));
     if (create && !Files.isDirectory(box.resolve("new"))) {
       for (String sub : new String[] {"tmp", "new", "cur"}) {

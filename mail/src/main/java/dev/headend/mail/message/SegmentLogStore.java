@@ -266,9 +266,12 @@ final class SegmentLogStore implements MessageStore {
   @Override
   public CompletableFuture<StoredMessage> appendAsync(
       String mailbox, byte[] content, Executor unused) {
-    checkMailbox(mailbox);
+    MaildirMessageStore.requireMailboxName(mailbox);
     checkLength(content.length);
     Pending p = new Pending(APPEND, mailbox, -1, ByteBuffer.wrap(content), List.of());
+    if (p.box.length > MAX_MAILBOX_BYTES) { // checked on the bytes the record will hold
+      throw new IllegalArgumentException("mailbox name over " + MAX_MAILBOX_BYTES + " octets");
+    }
     submit(p);
     return p.done.thenApply(loc -> new StoredMessage(mailbox, idString(p.id), loc.length()));
   }
@@ -352,15 +355,6 @@ final class SegmentLogStore implements MessageStore {
     }
     scheduleCompaction();
     return true;
-  }
-
-  private static void checkMailbox(String mailbox) {
-    if (mailbox == null || mailbox.isEmpty()) {
-      throw new IllegalArgumentException("empty mailbox name");
-    }
-    if (mailbox.getBytes(StandardCharsets.UTF_8).length > MAX_MAILBOX_BYTES) {
-      throw new IllegalArgumentException("mailbox name over " + MAX_MAILBOX_BYTES + " octets");
-    }
   }
 
   /** An id as 16 lower-case hex digits: the segment number, then the record's offset in it. */

@@ -95,11 +95,6 @@ final class ByteSink {
     return starved;
   }
 
-  /** The bytes reserved in the memory limit now. */
-  long reserved() {
-    return reserved;
-  }
-
   /** Hands the reservation over to the caller: the sink no longer gives it back. */
   long detachReservation() {
     long r = reserved;

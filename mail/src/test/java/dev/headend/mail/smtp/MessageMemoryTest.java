@@ -12,6 +12,9 @@ import org.junit.jupiter.api.Test;
  * the connection.
  */
 class MessageMemoryTest {
+  private static final String NO_ROOM =
+      "452 4.3.1 Insufficient system storage; try again later\r\n";
+
   private static String message(int octets) {
     StringBuilder sb = new StringBuilder("Subject: big\r\n\r\n");
     while (sb.length() < octets) {
@@ -41,7 +44,7 @@ class MessageMemoryTest {
     Session second = inTransaction(config);
     second.send("DATA\r\n");
     String reply = second.send(message(120_000) + ".\r\n");
-    assertEquals("452 4.3.1 Insufficient system storage; try again later\r\n", reply);
+    assertEquals(NO_ROOM, reply);
     assertEquals(0, second.messages.size());
     // the session goes on: a small message fits
     second.send("MAIL FROM:<a@b.test>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\n");
@@ -59,9 +62,7 @@ class MessageMemoryTest {
     MessageMemory memory = MessageMemory.of(50_000);
     Session s = new Session(Session.config().messageMemory(memory).build()).hello();
     s.output();
-    assertEquals(
-        "452 4.3.1 Insufficient system storage; try again later\r\n",
-        s.send("MAIL FROM:<a@b.test> SIZE=60000\r\n"));
+    assertEquals(NO_ROOM, s.send("MAIL FROM:<a@b.test> SIZE=60000\r\n"));
     assertEquals("250 2.1.0 Ok\r\n", s.send("MAIL FROM:<a@b.test> SIZE=40000\r\n"));
   }
 
@@ -71,9 +72,7 @@ class MessageMemoryTest {
     Session s = inTransaction(Session.config().messageMemory(memory).build());
     String chunk = "x".repeat(20_000);
     assertEquals("250 2.0.0 20000 octets received\r\n", s.send("BDAT 20000\r\n" + chunk));
-    assertEquals(
-        "452 4.3.1 Insufficient system storage; try again later\r\n",
-        s.send("BDAT 20000 LAST\r\n" + chunk));
+    assertEquals(NO_ROOM, s.send("BDAT 20000 LAST\r\n" + chunk));
     assertEquals(0, s.messages.size());
     assertEquals(0, memory.used());
   }
@@ -174,9 +173,7 @@ class MessageMemoryTest {
     MessageMemory memory = MessageMemory.of(4000);
     Session s = inTransaction(Session.config().messageMemory(memory).build());
     s.send("DATA\r\n");
-    assertEquals(
-        "452 4.3.1 Insufficient system storage; try again later\r\n",
-        s.send("Subject: tiny\r\n\r\nhi\r\n.\r\n"));
+    assertEquals(NO_ROOM, s.send("Subject: tiny\r\n\r\nhi\r\n.\r\n"));
     assertEquals(0, memory.used());
   }
 
