@@ -8,14 +8,15 @@
 # The two servers run side by side and are measured in alternation, ROUNDS times each; the medians
 # are compared, because this shared machine's speed drifts from one run to the next.
 #
-# Before that, WARMUP rounds against each (3): the JVM's C2 compiler keeps a core busy for about
-# the first 15000 messages (JFR jdk.ThreadCPULoad, 1 s period: "C2 CompilerThread0" at 9-17% of
-# the machine, as much as the I/O thread, through the third round of 5000), a one-time cost of a
-# server process, so the measured rounds are the steady state. WARMUP=1 gives the earlier numbers.
+# Before that, WARMUP rounds against each (6). headend is a JVM and reaches its steady state only
+# after about 30000 messages: CPU per message of a fresh server, round by round of 5000 (2026-12-05,
+# /proc/<pid>/task/*/stat): I/O thread 260, 198, 140, 128, 118, 108, 110, 108 µs; C2 compiler
+# thread 234, 128, 50, 2, 6, 6, 2, 0 µs. smtp-sink, a C program, has no warm-up; the measured
+# rounds are both servers' steady state. WARMUP=1 gives a cold JVM.
 #
 # Env: MESSAGES (per round: 5000), SESSIONS (smtp-source -s: 20), SIZE (message octets: 2000),
 #      STORE (headend's store, --mail-store: log, the segment log, by default; maildir, a file per
-#      message), ROUNDS (3), WARMUP (3), REUSE (1: smtp-source -d, several messages per connection; 0: one connection
+#      message), ROUNDS (5), WARMUP (6), REUSE (1: smtp-source -d, several messages per connection; 0: one connection
 #      per message), MAIL_DIR (where headend stores: a fresh folder under /var/tmp, on disk, not
 #      tmpfs), JAR (cli/target/headend.jar), JAVA (java), JAVA_OPTS, SERVER_CPUS / CLIENT_CPUS
 #      (taskset -c lists: both servers on SERVER_CPUS, smtp-source on CLIENT_CPUS, e.g.
@@ -28,8 +29,8 @@ cd "$(dirname "$0")/../.."
 MESSAGES=${MESSAGES:-5000}
 SESSIONS=${SESSIONS:-20}
 SIZE=${SIZE:-2000}
-ROUNDS=${ROUNDS:-3}
-WARMUP=${WARMUP:-3}
+ROUNDS=${ROUNDS:-5}
+WARMUP=${WARMUP:-6}
 REUSE=${REUSE:-0}
 STORE=${STORE:-log}
 JAR=${JAR:-cli/target/headend.jar}
