@@ -1,5 +1,6 @@
 package dev.headend.mail.delivery;
 
+import dev.headend.mail.smtp.client.DsnRequest;
 import dev.headend.mail.smtp.client.OutgoingMessage;
 import dev.headend.mail.smtp.client.RecipientResult;
 import java.nio.charset.StandardCharsets;
@@ -29,13 +30,19 @@ public record Bounce(OutgoingMessage message, List<RecipientResult> failed) {
    * multipart/report}: a human-readable part, a {@code message/delivery-status} part with one block
    * per failed recipient (Action, Status, Diagnostic-Code), and the original header. From the null
    * sender {@code <>} (so a bounce is never bounced, RFC 5321 §4.5.5); {@code null} when the
-   * original sender was already null.
+   * original sender was already null, or when nothing is left to report.
+   *
+   * <p>The message's {@link DsnRequest} (RFC 3461) is honoured: recipients are reported only if its
+   * {@code notifyOn} asks for failures (or is absent), the whole message is returned as {@code
+   * message/rfc822} with {@code RET=FULL}, the envelope id becomes {@code Original-Envelope-Id} and
+   * each original recipient an {@code Original-Recipient} field (RFC 3464 §2.2.1, §2.3.1).
    *
    * @param reportingMta this system's host name
    * @param now the report's date
    */
   public OutgoingMessage report(String reportingMta, Instant now) {
-    if (message.sender().isEmpty()) {
+    DsnRequest dsn = message.dsn();
+    if (message.sender().isEmpty() || (dsn != null && !dsn.reportsFailure()) || failed.isEmpty()) {
       return null;
     }
     String boundary = "=_headend_" + Long.toHexString(now.toEpochMilli());
@@ -60,6 +67,9 @@ public record Bounce(OutgoingMessage message, List<RecipientResult> failed) {
     }
     sb.append("\r\n--").append(boundary).append("\r\n");
     sb.append("Content-Type: message/delivery-status\r\n\r\n");
+    if (dsn != null && dsn.envelopeId() != null) {
+      sb.append("Original-Envelope-Id: ").append(dsn.envelopeId()).append("\r\n");
+    }
     sb.append("Reporting-MTA: dns; ").append(reportingMta).append("\r\n");
     sb.append("Arrival-Date: ")
         .append(DateTimeFormatter.RFC_1123_DATE_TIME.format(now.atOffset(ZoneOffset.UTC)))
@@ -69,7 +79,12 @@ public record Bounce(OutgoingMessage message, List<RecipientResult> failed) {
           r.reply().enhancedStatus() != null
               ? r.reply().enhancedStatus()
               : r.reply().code() >= 500 ? "5.0.0" : "4.0.0";
-      sb.append("\r\nFinal-Recipient: rfc822; ").append(r.recipient()).append("\r\n");
+      sb.append("\r\n");
+      String original = dsn == null ? null : dsn.originalRecipients().get(r.recipient());
+      if (original != null) {
+        sb.append("Original-Recipient: rfc822;").append(original).append("\r\n");
+      }
+      sb.append("Final-Recipient: rfc822; ").append(r.recipient()).append("\r\n");
       sb.append("Action: failed\r\n");
       sb.append("Status: ").append(status.charAt(0) == '4' ? "5" + status.substring(1) : status);
       sb.append("\r\n");
@@ -80,10 +95,17 @@ public record Bounce(OutgoingMessage message, List<RecipientResult> failed) {
           .append("\r\n");
     }
     sb.append("\r\n--").append(boundary).append("\r\n");
-    sb.append("Content-Type: text/rfc822-headers\r\n\r\n");
-    String original = new String(message.content(), StandardCharsets.UTF_8);
-    int end = original.indexOf("\r\n\r\n");
-    sb.append(end >= 0 ? original.substring(0, end + 2) : "");
+    String content = new String(message.content(), StandardCharsets.UTF_8);
+    if (dsn != null && dsn.ret() == DsnRequest.Return.FULL) {
+      sb.append("Content-Type: message/rfc822\r\n\r\n").append(content);
+      if (!content.endsWith("\r\n")) {
+        sb.append("\r\n");
+      }
+    } else {
+      sb.append("Content-Type: text/rfc822-headers\r\n\r\n");
+      int end = content.indexOf("\r\n\r\n");
+      sb.append(end >= 0 ? content.substring(0, end + 2) : "");
+    }
     sb.append("\r\n--").append(boundary).append("--\r\n");
     return new OutgoingMessage(
         "", List.of(message.sender()), sb.toString().getBytes(StandardCharsets.UTF_8));

@@ -111,7 +111,7 @@ public final class DeliveryQueue {
       Work w = schedule.poll();
       w.inFlight = true;
       w.attempts++;
-      OutgoingMessage m = new OutgoingMessage(w.original.sender(), w.pending, w.original.content());
+      OutgoingMessage m = w.original.withRecipients(w.pending);
       out.add(new Attempt(w.id, w.domain, m, w.attempts));
     }
     return out;

@@ -12,8 +12,15 @@ import java.util.Objects;
  * @param recipients the forward paths, at least one; duplicates are dropped, order kept
  * @param content the message (RFC 5322 header and body); line ends are sent as CRLF whatever they
  *     are here, and lines starting with a dot are dot-stuffed on the wire
+ * @param dsn what the sender asks of delivery status notifications (RFC 3461), or {@code null}
  */
-public record OutgoingMessage(String sender, List<String> recipients, byte[] content) {
+public record OutgoingMessage(
+    String sender, List<String> recipients, byte[] content, DsnRequest dsn) {
+
+  /** A message without DSN parameters. */
+  public OutgoingMessage(String sender, List<String> recipients, byte[] content) {
+    this(sender, recipients, content, null);
+  }
 
   /** Checks for nulls, CR/LF or angle brackets inside addresses, and copies the recipients. */
   public OutgoingMessage {
@@ -30,6 +37,16 @@ public record OutgoingMessage(String sender, List<String> recipients, byte[] con
       }
       check(r);
     }
+  }
+
+  /** This message with DSN parameters ({@code null}: none). */
+  public OutgoingMessage withDsn(DsnRequest request) {
+    return new OutgoingMessage(sender, recipients, content, request);
+  }
+
+  /** This message (with its DSN parameters) for only some of its recipients. */
+  public OutgoingMessage withRecipients(List<String> only) {
+    return new OutgoingMessage(sender, only, content, dsn);
   }
 
   private static void check(String address) {

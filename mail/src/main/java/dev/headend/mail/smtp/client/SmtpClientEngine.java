@@ -23,10 +23,12 @@ import java.util.Set;
  * the policy allows it, or fail with {@link SmtpClientError#TLS_NOT_OFFERED} when TLS is required;
  * EHLO again under TLS; AUTH PLAIN or LOGIN when credentials are configured (only under TLS unless
  * allowed); MAIL with {@code SIZE=} (RFC 1870), {@code BODY=8BITMIME} (RFC 6152) and {@code
- * SMTPUTF8} (RFC 6531) as needed and offered; RCPT per recipient; DATA; the dot-stuffed content;
- * QUIT. With PIPELINING (RFC 2920) MAIL, every RCPT and DATA leave in one write and the content
- * only after DATA's 354. A message larger than the server's SIZE, UTF-8 addresses without SMTPUTF8
- * and 8-bit content without 8BITMIME fail before MAIL, permanently.
+ * SMTPUTF8} (RFC 6531) as needed and offered, {@code RET} and {@code ENVID} (RFC 3461) when the
+ * message has a {@link DsnRequest} and DSN is offered; RCPT per recipient (with {@code NOTIFY} and
+ * {@code ORCPT} likewise); DATA; the dot-stuffed content; QUIT. With PIPELINING (RFC 2920) MAIL,
+ * every RCPT and DATA leave in one write and the content only after DATA's 354. A message larger
+ * than the server's SIZE, UTF-8 addresses without SMTPUTF8 and 8-bit content without 8BITMIME fail
+ * before MAIL, permanently.
  *
  * <pre>{@code
  * SmtpClientEngine smtp = SmtpClientEngine.start(config, message, now);
@@ -89,6 +91,7 @@ public final class SmtpClientEngine implements StreamEngine<SmtpClientEvent> {
   private boolean offersStartTls;
   private boolean offers8bit;
   private boolean offersUtf8;
+  private boolean offersDsn;
   private final Set<String> authMechanisms = new HashSet<>();
   private boolean extended; // EHLO succeeded
   private int nextRcpt; // next RCPT to send (unpipelined)
@@ -199,7 +202,7 @@ public final class SmtpClientEngine implements StreamEngine<SmtpClientEvent> {
     tls = true;
     extended = false;
     authMechanisms.clear();
-    pipelining = offersStartTls = offers8bit = offersUtf8 = sizeOffered = false;
+    pipelining = offersStartTls = offers8bit = offersUtf8 = offersDsn = sizeOffered = false;
     maxSize = 0;
     ehlo(now);
   }
@@ -314,6 +317,7 @@ public final class SmtpClientEngine implements StreamEngine<SmtpClientEvent> {
         case "STARTTLS" -> offersStartTls = true;
         case "8BITMIME" -> offers8bit = true;
         case "SMTPUTF8" -> offersUtf8 = true;
+        case "DSN" -> offersDsn = true;
         case "SIZE" -> {
           sizeOffered = true;
           if (words.length > 1 && words[1].matches("\\d{1,18}")) {
@@ -377,13 +381,16 @@ public final class SmtpClientEngine implements StreamEngine<SmtpClientEvent> {
     if (message.needsSmtpUtf8()) {
       mail.append(" SMTPUTF8");
     }
+    if (dsn() != null) {
+      mail.append(dsn().mailParameters());
+    }
     state = State.TRANSACTION;
     deadline = now.plus(config.commandTimeout());
     if (extended && pipelining) {
       StringBuilder batch = new StringBuilder(mail).append("\r\n");
       pending.add(Pending.MAIL);
       for (String r : message.recipients()) {
-        batch.append("RCPT TO:<").append(r).append(">\r\n");
+        batch.append(rcptCommand(r));
         pending.add(Pending.RCPT);
       }
       batch.append("DATA\r\n");
@@ -461,7 +468,21 @@ public final class SmtpClientEngine implements StreamEngine<SmtpClientEvent> {
   private void sendRcpt(Instant now) {
     pending.add(Pending.RCPT);
     deadline = now.plus(config.commandTimeout());
-    write("RCPT TO:<" + message.recipients().get(nextRcpt++) + ">\r\n");
+    write(rcptCommand(message.recipients().get(nextRcpt++)));
+  }
+
+  /** The message's DSN request if the server offers DSN (RFC 3461 §4: never sent otherwise). */
+  private DsnRequest dsn() {
+    return extended && offersDsn ? message.dsn() : null;
+  }
+
+  private String rcptCommand(String recipient) {
+    DsnRequest dsn = dsn();
+    return "RCPT TO:<"
+        + recipient
+        + ">"
+        + (dsn == null ? "" : dsn.rcptParameters(recipient))
+        + "\r\n";
   }
 
   private boolean anyRecipientAccepted() {

@@ -9,6 +9,7 @@ import dev.headend.mail.delivery.DeliveryQueue;
 import dev.headend.mail.delivery.FakeMxLookup;
 import dev.headend.mail.delivery.MxLookup.MxRecord;
 import dev.headend.mail.smtp.client.DeliveryResult;
+import dev.headend.mail.smtp.client.DsnRequest;
 import dev.headend.mail.smtp.client.OutgoingMessage;
 import dev.headend.mail.smtp.client.RecipientResult.Status;
 import dev.headend.mail.smtp.client.SmtpClientConfig;
@@ -26,7 +27,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
@@ -48,7 +51,7 @@ class SmtpSinkInteropTest {
     cmd.addAll(List.of(options));
     cmd.add(address.getHostAddress() + ":" + port);
     cmd.add("64");
-    Proc.Running p = Proc.start(cmd, java.util.Map.of());
+    Proc.Running p = Proc.start(cmd, Map.of());
     Instant until = Instant.now().plusSeconds(10);
     while (Instant.now().isBefore(until)) {
       try (Socket s = new Socket()) {
@@ -113,6 +116,44 @@ class SmtpSinkInteropTest {
       assertTrue(t.contains("X-Rcpt-Args: <carol@b.test>\n"), t);
       // the dump holds the content unstuffed, with LF line ends
       assertTrue(t.contains("\n.starts with a dot\n" + "x".repeat(5000) + "\nend\n"), t);
+    }
+  }
+
+  /** RFC 3461 parameters reach a server that offers DSN, and are left out for one that does not. */
+  @Test
+  void dsnParametersOnlyWhereDsnIsOffered() throws Exception {
+    OutgoingMessage m =
+        message("bob@b.test", "carol@b.test")
+            .withDsn(
+                new DsnRequest(
+                    DsnRequest.Return.HDRS,
+                    "q+42",
+                    EnumSet.of(DsnRequest.Notify.SUCCESS, DsnRequest.Notify.FAILURE),
+                    Map.of("bob@b.test", "bob@b.test")));
+    InetAddress lo = InetAddress.getLoopbackAddress();
+    for (boolean offered : new boolean[] {true, false}) {
+      int port = FreePorts.tcpAndUdp();
+      Path dump = dir.resolve("dump-" + offered);
+      String[] options = offered ? new String[0] : new String[] {"-N"};
+      try (Proc.Running p = sink(dump, lo, port, options)) {
+        assertTrue(p.isAlive(), p.stderr());
+        DeliveryResult r = client().deliver(new InetSocketAddress(lo, port), "localhost", m);
+        assertTrue(r.allAccepted(), r.toString());
+        Thread.sleep(200);
+        String t = dumps(dump).get(0);
+        if (offered) {
+          assertTrue(t.contains("X-Mail-Args: <alice@a.test> RET=HDRS ENVID=q+2B42\n"), t);
+          assertTrue(
+              t.contains(
+                  "X-Rcpt-Args: <bob@b.test> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;bob@b.test\n"),
+              t);
+          assertTrue(t.contains("X-Rcpt-Args: <carol@b.test> NOTIFY=SUCCESS,FAILURE\n"), t);
+        } else {
+          assertTrue(t.contains("X-Mail-Args: <alice@a.test>\n"), t);
+          assertTrue(t.contains("X-Rcpt-Args: <bob@b.test>\n"), t);
+          assertTrue(t.contains("X-Rcpt-Args: <carol@b.test>\n"), t);
+        }
+      }
     }
   }
 
