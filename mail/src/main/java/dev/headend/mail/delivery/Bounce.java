@@ -7,8 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A message that could not be delivered to some recipients: what a mail system reports to the
@@ -18,6 +20,8 @@ import java.util.Objects;
  * @param failed the recipients that failed for good, each with the reply that decided it
  */
 public record Bounce(OutgoingMessage message, List<RecipientResult> failed) {
+
+  private static final int MAX_FULL = 10 << 20;
 
   /** Copies the list. */
   public Bounce {
@@ -34,8 +38,10 @@ public record Bounce(OutgoingMessage message, List<RecipientResult> failed) {
    *
    * <p>The message's {@link DsnRequest} (RFC 3461) is honoured: recipients are reported only if its
    * {@code notifyOn} asks for failures (or is absent), the whole message is returned as {@code
-   * message/rfc822} with {@code RET=FULL}, the envelope id becomes {@code Original-Envelope-Id} and
-   * each original recipient an {@code Original-Recipient} field (RFC 3464 §2.2.1, §2.3.1).
+   * message/rfc822} with {@code RET=FULL} (up to 10 MiB; a larger one's header only), its octets
+   * unchanged (8-bit ones labelled {@code 8bit}), the envelope id becomes {@code
+   * Original-Envelope-Id} and each original recipient an {@code Original-Recipient} field (RFC 3464
+   * §2.2.1, §2.3.1).
    *
    * @param reportingMta this system's host name
    * @param now the report's date
@@ -45,7 +51,10 @@ public record Bounce(OutgoingMessage message, List<RecipientResult> failed) {
     if (message.sender().isEmpty() || (dsn != null && !dsn.reportsFailure()) || failed.isEmpty()) {
       return null;
     }
-    String boundary = "=_headend_" + Long.toHexString(now.toEpochMilli());
+    byte[] content = message.content();
+    boolean full = dsn != null && dsn.ret() == DsnRequest.Return.FULL && content.length <= MAX_FULL;
+    byte[] returned = full ? content : header(content);
+    String boundary = boundary(returned);
     StringBuilder sb = new StringBuilder();
     sb.append("From: Mail Delivery System <MAILER-DAEMON@").append(reportingMta).append(">\r\n");
     sb.append("To: <").append(message.sender()).append(">\r\n");
@@ -82,7 +91,7 @@ public record Bounce(OutgoingMessage message, List<RecipientResult> failed) {
       sb.append("\r\n");
       String original = dsn == null ? null : dsn.originalRecipients().get(r.recipient());
       if (original != null) {
-        sb.append("Original-Recipient: rfc822;").append(original).append("\r\n");
+        sb.append("Original-Recipient: rfc822; ").append(original).append("\r\n");
       }
       sb.append("Final-Recipient: rfc822; ").append(r.recipient()).append("\r\n");
       sb.append("Action: failed\r\n");
@@ -95,19 +104,69 @@ public record Bounce(OutgoingMessage message, List<RecipientResult> failed) {
           .append("\r\n");
     }
     sb.append("\r\n--").append(boundary).append("\r\n");
-    String content = new String(message.content(), StandardCharsets.UTF_8);
-    if (dsn != null && dsn.ret() == DsnRequest.Return.FULL) {
-      sb.append("Content-Type: message/rfc822\r\n\r\n").append(content);
-      if (!content.endsWith("\r\n")) {
-        sb.append("\r\n");
-      }
-    } else {
-      sb.append("Content-Type: text/rfc822-headers\r\n\r\n");
-      int end = content.indexOf("\r\n\r\n");
-      sb.append(end >= 0 ? content.substring(0, end + 2) : "");
+    sb.append(full ? "Content-Type: message/rfc822\r\n" : "Content-Type: text/rfc822-headers\r\n");
+    if (eightBit(returned)) {
+      sb.append("Content-Transfer-Encoding: 8bit\r\n");
     }
-    sb.append("\r\n--").append(boundary).append("--\r\n");
-    return new OutgoingMessage(
-        "", List.of(message.sender()), sb.toString().getBytes(StandardCharsets.UTF_8));
+    sb.append("\r\n");
+    byte[] head = sb.toString().getBytes(StandardCharsets.UTF_8);
+    boolean endsInLine = returned.length == 0 || returned[returned.length - 1] == '\n';
+    byte[] tail =
+        ((endsInLine ? "" : "\r\n") + "\r\n--" + boundary + "--\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+    byte[] report = new byte[head.length + returned.length + tail.length];
+    System.arraycopy(head, 0, report, 0, head.length);
+    System.arraycopy(returned, 0, report, head.length, returned.length);
+    System.arraycopy(tail, 0, report, head.length + returned.length, tail.length);
+    return new OutgoingMessage("", List.of(message.sender()), report);
+  }
+
+  /** The header of {@code content}, up to and with the line end before the empty line. */
+  static byte[] header(byte[] content) {
+    for (int i = 0; i < content.length; i++) {
+      if (content[i] != '\n') {
+        continue;
+      }
+      int next = i + 1;
+      if (next < content.length && content[next] == '\r') {
+        next++;
+      }
+      if (next < content.length && content[next] == '\n') {
+        return Arrays.copyOf(content, i + 1);
+      }
+    }
+    return content; // no body: all of it is header
+  }
+
+  /** A boundary that occurs nowhere in the part it encloses (RFC 2046 §5.1.1). */
+  private static String boundary(byte[] enclosed) {
+    while (true) {
+      String b = "=_headend_" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+      if (indexOf(enclosed, b.getBytes(StandardCharsets.US_ASCII)) < 0) {
+        return b;
+      }
+    }
+  }
+
+  private static int indexOf(byte[] in, byte[] what) {
+    outer:
+    for (int i = 0; i + what.length <= in.length; i++) {
+      for (int j = 0; j < what.length; j++) {
+        if (in[i + j] != what[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  private static boolean eightBit(byte[] b) {
+    for (byte x : b) {
+      if (x < 0) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -33,7 +33,10 @@ import java.util.PriorityQueue;
  * for (DeliveryQueue.Attempt a : queue.due(now)) {
  *   queue.report(now, a, deliverer.deliver(a.domain(), a.message()).recipients());
  * }
- * for (Bounce b; (b = queue.pollBounce()) != null; ) queue.submit(now, b.report("mx.example", now));
+ * for (Bounce b; (b = queue.pollBounce()) != null; ) {
+ *   OutgoingMessage report = b.report("mx.example", now); // null: nothing to report
+ *   if (report != null) queue.submit(now, report);
+ * }
  * Instant wake = queue.pollTimeout();
  * }</pre>
  */

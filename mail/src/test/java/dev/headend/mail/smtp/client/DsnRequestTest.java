@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.headend.mail.smtp.client.DsnRequest.Notify;
 import dev.headend.mail.smtp.client.DsnRequest.Return;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -123,10 +122,14 @@ class DsnRequestTest {
   }
 
   @Test
-  void theQueueKeepsTheRequestForRetriesOfSomeRecipients() {
-    OutgoingMessage m = message("bob@b.test", "carol@b.test").withDsn(FAILURE_AND_DELAY);
-    OutgoingMessage retry = m.withRecipients(List.of("carol@b.test"));
-    assertEquals(List.of("carol@b.test"), retry.recipients());
-    assertEquals(FAILURE_AND_DELAY, retry.dsn());
+  void offeredOnlyAfterStartTlsCountsOnlyThen() {
+    Dialog d = new Dialog(config().build(), message("bob@b.test").withDsn(FAILURE_AND_DELAY));
+    d.server("220 mx.test ESMTP\r\n");
+    assertEquals("STARTTLS\r\n", d.server("250-mx.test\r\n250-DSN\r\n250 STARTTLS\r\n"));
+    d.server("220 go ahead\r\n");
+    d.engine.tlsStarted(d.now);
+    assertEquals("EHLO client.test\r\n", d.drain());
+    // the offer made in clear is forgotten: the EHLO under TLS decides
+    assertEquals("MAIL FROM:<alice@a.test>\r\n", d.server("250 mx.test\r\n"));
   }
 }
