@@ -27,6 +27,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -70,6 +71,8 @@ public final class SmtpServer implements AutoCloseable {
   private final Clock clock;
   private final StreamTransport transport;
   private final ExecutorService storeThreads;
+  private final Executor tlsTasks;
+  private final ExecutorService ownTlsThreads; // null when the embedder gave the executor
   private final StreamListener listener;
 
   private SmtpServer(Builder b) throws IOException {
@@ -78,19 +81,17 @@ public final class SmtpServer implements AutoCloseable {
     this.tls = b.tls;
     this.mailboxOf = b.mailboxOf;
     this.clock = b.clock;
-    AtomicInteger n = new AtomicInteger();
-    this.storeThreads =
-        new ThreadPoolExecutor(
-            b.storeThreads,
-            b.storeThreads,
-            30,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            r -> {
-              Thread t = new Thread(r, "headend-smtp-store-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    this.storeThreads = daemonPool(b.storeThreads, "store");
+    if (b.tlsTasks != null) {
+      this.ownTlsThreads = null;
+      this.tlsTasks = b.tlsTasks;
+    } else if (b.tls != null) {
+      this.ownTlsThreads = daemonPool(Runtime.getRuntime().availableProcessors(), "tls");
+      this.tlsTasks = ownTlsThreads;
+    } else {
+      this.ownTlsThreads = null;
+      this.tlsTasks = null;
+    }
     this.transport =
         StreamTransport.builder()
             .ioThreads(b.ioThreads)
@@ -105,6 +106,25 @@ public final class SmtpServer implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  /** A fixed pool of daemon threads named {@code headend-smtp-<what>-<n>}, idle ones let go. */
+  private static ExecutorService daemonPool(int threads, String what) {
+    AtomicInteger n = new AtomicInteger();
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "headend-smtp-" + what + "-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   /** A builder for a server with {@code config} storing into {@code store}. */
@@ -126,6 +146,9 @@ public final class SmtpServer implements AutoCloseable {
   @Override
   public void close() {
     transport.close();
+    if (ownTlsThreads != null) {
+      ownTlsThreads.shutdownNow(); // no connection is left to finish a handshake
+    }
     storeThreads.shutdown();
     try {
       if (!storeThreads.awaitTermination(10, TimeUnit.SECONDS)) {
@@ -220,7 +243,7 @@ public final class SmtpServer implements AutoCloseable {
     public TlsSession open(StreamConnection<TlsSession> connection, Instant now) {
       SmtpServerEngine smtp =
           SmtpServerEngine.open(config, connection.remoteAddress(), "c" + connection.id(), now);
-      return new TlsSession(smtp, tls, config.implicitTls(), now);
+      return new TlsSession(smtp, tls, config.implicitTls(), now, tlsTasks, connection::execute);
     }
 
     @Override
@@ -248,6 +271,7 @@ public final class SmtpServer implements AutoCloseable {
     private SSLContext tls;
     private Function<String, String> mailboxOf = r -> r.toLowerCase(Locale.ROOT);
     private Clock clock = Clock.systemUTC();
+    private Executor tlsTasks;
     private int ioThreads = 1;
     private int storeThreads = 16;
     private int maxConnections = 1024;
@@ -267,6 +291,16 @@ public final class SmtpServer implements AutoCloseable {
     /** The server certificate and key for STARTTLS and implicit TLS. */
     public Builder tls(SSLContext context) {
       this.tls = Objects.requireNonNull(context, "context");
+      return this;
+    }
+
+    /**
+     * Where TLS handshake tasks run: the key exchange and signatures, milliseconds of CPU per
+     * handshake that would otherwise stall every connection of the I/O thread (default: a pool of
+     * as many threads as processors, started with the server when it has TLS).
+     */
+    public Builder tlsTasks(Executor executor) {
+      this.tlsTasks = Objects.requireNonNull(executor, "executor");
       return this;
     }
 

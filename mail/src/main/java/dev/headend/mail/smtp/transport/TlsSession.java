@@ -7,6 +7,11 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -21,7 +26,10 @@ import javax.net.ssl.SSLException;
  *
  * <p>Bounded: at most one TLS record of encrypted input and one of plaintext are held; when the
  * engine pushes back, the layer stops taking input and the transport stops reading the socket.
- * Handshake tasks run inline on the I/O thread (they are CPU work of a few milliseconds).
+ * Handshake tasks (the key exchange and signatures, milliseconds of CPU each) run on the given
+ * executor, so that a burst of handshakes does not stall the other connections of the I/O thread;
+ * meanwhile the session neither reads nor writes TLS, and it resumes on the connection's thread
+ * through {@code resume} (which runs a task there and then writes the session's output).
  */
 final class TlsSession implements StreamEngine<SmtpEvent> {
   private static final System.Logger LOG = System.getLogger(TlsSession.class.getName());
@@ -37,12 +45,23 @@ final class TlsSession implements StreamEngine<SmtpEvent> {
   private boolean startTlsPending;
   private boolean closeNotifySent;
   private boolean failed;
+  private boolean tasksRunning; // handshake tasks are out on the executor: hands off the SSLEngine
   private Instant now;
+  private final Executor tasks;
+  private final Consumer<Runnable> resume;
 
-  TlsSession(SmtpServerEngine smtp, SSLContext context, boolean implicit, Instant now) {
+  TlsSession(
+      SmtpServerEngine smtp,
+      SSLContext context,
+      boolean implicit,
+      Instant now,
+      Executor tasks,
+      Consumer<Runnable> resume) {
     this.smtp = smtp;
     this.context = context;
     this.now = now;
+    this.tasks = tasks;
+    this.resume = resume;
     if (implicit) {
       begin();
     }
@@ -110,7 +129,7 @@ final class TlsSession implements StreamEngine<SmtpEvent> {
     if (ssl == null) {
       return smtp.pollOutput();
     }
-    if (output.isEmpty() && !failed && handshakeDone) {
+    if (output.isEmpty() && !failed && handshakeDone && !tasksRunning) {
       ByteBuffer plain;
       try {
         while (output.isEmpty() && (plain = smtp.pollOutput()) != null) {
@@ -152,17 +171,17 @@ final class TlsSession implements StreamEngine<SmtpEvent> {
 
   /** Runs the handshake and unwraps input as far as it goes, feeding plaintext to the engine. */
   private void process() {
+    if (tasksRunning) {
+      return; // tasksDone() carries on
+    }
     try {
       boolean progress = true;
       while (progress && !failed) {
         progress = false;
         HandshakeStatus hs = ssl.getHandshakeStatus();
         if (hs == HandshakeStatus.NEED_TASK) {
-          Runnable task;
-          while ((task = ssl.getDelegatedTask()) != null) {
-            task.run();
-          }
-          progress = true;
+          runTasks();
+          return;
         } else if (hs == HandshakeStatus.NEED_WRAP) {
           wrap(EMPTY);
           progress = true;
@@ -208,6 +227,43 @@ final class TlsSession implements StreamEngine<SmtpEvent> {
     } catch (SSLException e) {
       fail(e);
     }
+  }
+
+  /** Hands the SSLEngine's pending tasks to the executor; the session waits for tasksDone(). */
+  private void runTasks() {
+    List<Runnable> pending = new ArrayList<>();
+    for (Runnable t; (t = ssl.getDelegatedTask()) != null; ) {
+      pending.add(t);
+    }
+    tasksRunning = true;
+    try {
+      tasks.execute(
+          () -> {
+            Throwable failure = null;
+            try {
+              for (Runnable t : pending) {
+                t.run();
+              }
+            } catch (RuntimeException | Error e) {
+              failure = e;
+            }
+            Throwable f = failure;
+            resume.accept(() -> tasksDone(f));
+          });
+    } catch (RejectedExecutionException e) {
+      tasksRunning = false;
+      fail(new SSLException("no thread for the TLS handshake (shutting down?)", e));
+    }
+  }
+
+  /** On the connection's thread, once the handshake tasks ran. */
+  private void tasksDone(Throwable failure) {
+    tasksRunning = false;
+    if (failure != null) {
+      fail(new SSLException("a TLS handshake task failed", failure));
+      return;
+    }
+    process();
   }
 
   private void wrap(ByteBuffer plain) throws SSLException {

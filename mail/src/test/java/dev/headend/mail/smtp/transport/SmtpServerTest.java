@@ -2,6 +2,8 @@ package dev.headend.mail.smtp.transport;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,12 +12,15 @@ import dev.headend.mail.smtp.MessageMemory;
 import dev.headend.mail.smtp.SmtpServerConfig;
 import dev.headend.testkit.TestKeystore;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -220,6 +225,59 @@ class SmtpServerTest {
       expected[big.length] = '\r';
       expected[big.length + 1] = '\n';
       assertArrayEquals(expected, body(bytes).getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /**
+   * A handshake whose tasks are held on their executor does not hold up the I/O thread: another
+   * client of the same thread completes a whole transaction meanwhile, and the handshake finishes
+   * once its tasks have run.
+   */
+  @Test
+  void aHandshakeWaitingForItsTasksDoesNotStallOtherConnections() throws Exception {
+    TestKeystore tls = TestKeystore.create(dir);
+    LinkedBlockingQueue<Runnable> held = new LinkedBlockingQueue<>();
+    MessageStore store = MessageStore.inMemory();
+    try (SmtpServer server =
+            SmtpServer.builder(config().startTls(true).build(), store)
+                .tls(tls.server())
+                .tlsTasks(held::add)
+                .start();
+        LineClient a = new LineClient(server.address());
+        LineClient b = new LineClient(server.address())) {
+      a.reply();
+      a.command("EHLO a.test");
+      assertEquals("220 2.0.0 Ready to start TLS\r\n", a.command("STARTTLS"));
+      CompletableFuture<Void> handshake =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  a.startTls(tls.client());
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+      Runnable first = held.poll(10, TimeUnit.SECONDS);
+      assertNotNull(first, "the handshake's tasks went to the executor");
+
+      b.reply();
+      b.command("EHLO b.test");
+      b.command("MAIL FROM:<b@sender.test>");
+      b.command("RCPT TO:<bob@example.test>");
+      b.command("DATA");
+      assertTrue(b.command("from b\r\n.").startsWith("250 2.0.0"));
+      assertEquals(1, store.list("bob@example.test").size());
+      assertFalse(handshake.isDone(), "a is still waiting for its handshake");
+
+      first.run();
+      while (!handshake.isDone()) {
+        Runnable next = held.poll(20, TimeUnit.MILLISECONDS);
+        if (next != null) {
+          next.run();
+        }
+      }
+      handshake.get();
+      assertTrue(a.command("EHLO a.test").startsWith("250-mx.example.test"));
     }
   }
 
