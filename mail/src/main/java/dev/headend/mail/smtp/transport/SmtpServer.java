@@ -81,12 +81,15 @@ public final class SmtpServer implements AutoCloseable {
     this.tls = b.tls;
     this.mailboxOf = b.mailboxOf;
     this.clock = b.clock;
-    this.storeThreads = daemonPool(b.storeThreads, "store");
+    this.storeThreads = daemonPool(b.storeThreads, "store", Integer.MAX_VALUE);
     if (b.tlsTasks != null) {
       this.ownTlsThreads = null;
       this.tlsTasks = b.tlsTasks;
     } else if (b.tls != null) {
-      this.ownTlsThreads = daemonPool(Runtime.getRuntime().availableProcessors(), "tls");
+      // an open connection has at most one batch of tasks queued; closed ones' are dropped unrun
+      this.ownTlsThreads =
+          daemonPool(
+              Runtime.getRuntime().availableProcessors(), "tls", Math.max(1, b.maxConnections));
       this.tlsTasks = ownTlsThreads;
     } else {
       this.ownTlsThreads = null;
@@ -108,8 +111,11 @@ public final class SmtpServer implements AutoCloseable {
     }
   }
 
-  /** A fixed pool of daemon threads named {@code headend-smtp-<what>-<n>}, idle ones let go. */
-  private static ExecutorService daemonPool(int threads, String what) {
+  /**
+   * A fixed pool of daemon threads named {@code headend-smtp-<what>-<n>}, idle ones let go, with
+   * room for {@code queue} waiting tasks (more are rejected).
+   */
+  private static ExecutorService daemonPool(int threads, String what, int queue) {
     AtomicInteger n = new AtomicInteger();
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
@@ -117,7 +123,7 @@ public final class SmtpServer implements AutoCloseable {
             threads,
             30,
             TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
+            new LinkedBlockingQueue<>(queue),
             r -> {
               Thread t = new Thread(r, "headend-smtp-" + what + "-" + n.incrementAndGet());
               t.setDaemon(true);
@@ -243,7 +249,8 @@ public final class SmtpServer implements AutoCloseable {
     public TlsSession open(StreamConnection<TlsSession> connection, Instant now) {
       SmtpServerEngine smtp =
           SmtpServerEngine.open(config, connection.remoteAddress(), "c" + connection.id(), now);
-      return new TlsSession(smtp, tls, config.implicitTls(), now, tlsTasks, connection::execute);
+      return new TlsSession(
+          smtp, tls, config.implicitTls(), now, tlsTasks, connection::execute, connection::isOpen);
     }
 
     @Override

@@ -10,7 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -29,7 +29,8 @@ import javax.net.ssl.SSLException;
  * Handshake tasks (the key exchange and signatures, milliseconds of CPU each) run on the given
  * executor, so that a burst of handshakes does not stall the other connections of the I/O thread;
  * meanwhile the session neither reads nor writes TLS, and it resumes on the connection's thread
- * through {@code resume} (which runs a task there and then writes the session's output).
+ * through {@code resume} (which runs a task there and then writes the session's output). Tasks of a
+ * connection closed while they waited are dropped unrun.
  */
 final class TlsSession implements StreamEngine<SmtpEvent> {
   private static final System.Logger LOG = System.getLogger(TlsSession.class.getName());
@@ -49,6 +50,7 @@ final class TlsSession implements StreamEngine<SmtpEvent> {
   private Instant now;
   private final Executor tasks;
   private final Consumer<Runnable> resume;
+  private final BooleanSupplier open;
 
   TlsSession(
       SmtpServerEngine smtp,
@@ -56,12 +58,14 @@ final class TlsSession implements StreamEngine<SmtpEvent> {
       boolean implicit,
       Instant now,
       Executor tasks,
-      Consumer<Runnable> resume) {
+      Consumer<Runnable> resume,
+      BooleanSupplier open) {
     this.smtp = smtp;
     this.context = context;
     this.now = now;
     this.tasks = tasks;
     this.resume = resume;
+    this.open = open;
     if (implicit) {
       begin();
     }
@@ -239,20 +243,25 @@ final class TlsSession implements StreamEngine<SmtpEvent> {
     try {
       tasks.execute(
           () -> {
-            Throwable failure = null;
+            if (!open.getAsBoolean()) {
+              return; // the client left while this waited: no key exchange for nobody
+            }
             try {
               for (Runnable t : pending) {
                 t.run();
               }
-            } catch (RuntimeException | Error e) {
-              failure = e;
+            } catch (RuntimeException e) {
+              resume.accept(() -> tasksDone(e));
+              return;
+            } catch (Error e) {
+              resume.accept(() -> tasksDone(e));
+              throw e;
             }
-            Throwable f = failure;
-            resume.accept(() -> tasksDone(f));
+            resume.accept(() -> tasksDone(null));
           });
-    } catch (RejectedExecutionException e) {
+    } catch (RuntimeException e) { // RejectedExecutionException: shutting down, or too many
       tasksRunning = false;
-      fail(new SSLException("no thread for the TLS handshake (shutting down?)", e));
+      fail(new SSLException("no thread for the TLS handshake", e));
     }
   }
 

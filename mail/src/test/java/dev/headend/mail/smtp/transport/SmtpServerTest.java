@@ -242,6 +242,7 @@ class SmtpServerTest {
             SmtpServer.builder(config().startTls(true).build(), store)
                 .tls(tls.server())
                 .tlsTasks(held::add)
+                .ioThreads(1) // both clients on the one I/O thread
                 .start();
         LineClient a = new LineClient(server.address());
         LineClient b = new LineClient(server.address())) {
