@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * java -jar cli/target/headend.jar serve                 # embedded defaults on loopback
  * java -jar cli/target/headend.jar serve --dns-port 0 --zone example.net=example.net.zone
+ * java -jar cli/target/headend.jar mail-copy maildir:headend-mail log:headend-log
  * </pre>
  *
  * Exit status: 0 after a clean stop, 1 when a service cannot start, 2 for a usage error.
@@ -31,6 +32,9 @@ public final class Main {
     if (args.isEmpty() || List.of("help", "--help", "-h").contains(args.get(0))) {
       out.print(ServeOptions.USAGE);
       return args.isEmpty() ? 2 : 0;
+    }
+    if (args.get(0).equals("mail-copy")) {
+      return MailCopy.run(args.subList(1, args.size()), out, err);
     }
     if (!args.get(0).equals("serve")) {
       err.println("headend: unknown command " + args.get(0));

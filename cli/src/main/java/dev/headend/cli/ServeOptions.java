@@ -84,6 +84,9 @@ record ServeOptions(
         --dhcp-fsync true|false   fsync the journal before each DHCPACK batch (default true)
         --dhcp-interface NAME     serve only the clients on interface NAME, and broadcast
                                   replies out of it (Linux SO_BINDTOIFINDEX; default: any)
+
+      headend mail-copy FROM TO: moves a mail spool between a maildir and a segment log
+      (headend mail-copy --help).
       """;
 
   static ServeOptions parse(List<String> args) throws UsageException {

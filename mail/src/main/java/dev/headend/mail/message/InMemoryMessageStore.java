@@ -2,6 +2,7 @@ package dev.headend.mail.message;
 
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,6 +22,19 @@ final class InMemoryMessageStore implements MessageStore {
     String id = String.format("%016d", ids.incrementAndGet());
     boxes.computeIfAbsent(mailbox, m -> new ConcurrentSkipListMap<>()).put(id, content.clone());
     return new StoredMessage(mailbox, id, content.length);
+  }
+
+  @Override
+  public List<String> mailboxes() {
+    List<String> names = new ArrayList<>();
+    boxes.forEach(
+        (name, box) -> {
+          if (!box.isEmpty()) {
+            names.add(name);
+          }
+        });
+    Collections.sort(names);
+    return names;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.headend.mail.message;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -179,6 +181,21 @@ final class MaildirMessageStore implements MessageStore {
   }
 
   @Override
+  public List<String> mailboxes() throws IOException {
+    List<String> names = new ArrayList<>();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
+      for (Path d : dirs) {
+        String name = mailboxName(d.getFileName().toString());
+        if (name != null && Files.isDirectory(d.resolve("new")) && !list(name).isEmpty()) {
+          names.add(name);
+        }
+      }
+    }
+    Collections.sort(names);
+    return names;
+  }
+
+  @Override
   public List<StoredMessage> list(String mailbox) throws IOException {
     Path box = mailbox(mailbox, false);
     List<StoredMessage> list = new ArrayList<>();
@@ -299,6 +316,35 @@ final class MaildirMessageStore implements MessageStore {
       }
     }
     return sb.toString();
+  }
+
+  /**
+   * The mailbox a directory holds: {@link #directoryName} undone; null for a name that function
+   * cannot have made (someone else's directory).
+   */
+  static String mailboxName(String directory) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    for (int i = 0; i < directory.length(); i++) {
+      char c = directory.charAt(i);
+      if (c == '%') {
+        if (i + 2 >= directory.length()) {
+          return null;
+        }
+        int hi = Character.digit(directory.charAt(i + 1), 16);
+        int lo = Character.digit(directory.charAt(i + 2), 16);
+        if (hi < 0 || lo < 0) {
+          return null;
+        }
+        bytes.write(hi << 4 | lo);
+        i += 2;
+      } else if (SAFE.indexOf(c) >= 0) {
+        bytes.write(c);
+      } else {
+        return null;
+      }
+    }
+    String name = bytes.toString(StandardCharsets.UTF_8);
+    return directoryName(name).equals(directory) ? name : null;
   }
 
   /** Makes a directory's entries durable (a rename is not until its directory is forced). */

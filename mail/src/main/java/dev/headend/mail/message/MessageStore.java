@@ -1,6 +1,7 @@
 package dev.headend.mail.message;
 
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +33,39 @@ public interface MessageStore extends AutoCloseable {
 
   /** The messages of {@code mailbox}, oldest first; empty if the mailbox does not exist. */
   List<StoredMessage> list(String mailbox) throws IOException;
+
+  /**
+   * The mailboxes that hold at least one message, sorted. A store that cannot enumerate its
+   * mailboxes throws {@link UnsupportedOperationException} (the built-in ones all can).
+   */
+  default List<String> mailboxes() throws IOException {
+    throw new UnsupportedOperationException(getClass().getName() + " cannot list its mailboxes");
+  }
+
+  /**
+   * Copies every message of {@code from} into {@code to}, mailbox by mailbox, oldest first: moves a
+   * mail spool between stores (a maildir into a {@link #segmentLog} and back). Each copy is durable
+   * on {@code to} before the next is read; the source is left as it is, so a copy that fails half
+   * way can be retried into an empty target.
+   *
+   * @return how many messages were copied
+   */
+  static long copyAll(MessageStore from, MessageStore to) throws IOException {
+    long copied = 0;
+    for (String mailbox : from.mailboxes()) {
+      for (StoredMessage m : from.list(mailbox)) {
+        byte[] content;
+        try {
+          content = from.read(mailbox, m.id());
+        } catch (NoSuchFileException e) {
+          continue; // deleted since it was listed
+        }
+        to.append(mailbox, content);
+        copied++;
+      }
+    }
+    return copied;
+  }
 
   /**
    * The bytes of one message.

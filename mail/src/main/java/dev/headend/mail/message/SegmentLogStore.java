@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -295,6 +296,19 @@ final class SegmentLogStore implements MessageStore {
               + " would wait for the message log on its own writer thread (a dependent action of"
               + " an appendAsync future): hand it to another thread");
     }
+  }
+
+  @Override
+  public List<String> mailboxes() {
+    List<String> names = new ArrayList<>();
+    boxes.forEach(
+        (name, box) -> {
+          if (!box.isEmpty()) {
+            names.add(name);
+          }
+        });
+    Collections.sort(names);
+    return names;
   }
 
   @Override

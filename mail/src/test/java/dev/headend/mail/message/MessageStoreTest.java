@@ -38,6 +38,54 @@ class MessageStoreTest {
     assertEquals(List.of(b), store.list("bob@example.test"));
     assertEquals(List.of(), store.list("nobody@example.test"));
     assertThrows(NoSuchFileException.class, () -> store.read("bob@example.test", a.id()));
+    assertEquals(List.of("bob@example.test", "carol@example.test"), store.mailboxes());
+    assertTrue(store.delete("bob@example.test", b.id()));
+    assertEquals(
+        List.of("carol@example.test"), store.mailboxes(), "an emptied mailbox is not listed");
+  }
+
+  /** Every mailbox and message survives maildir → segment log → maildir, byte for byte. */
+  @Test
+  void copyAllMovesASpoolBetweenStoresAndBack() throws IOException {
+    MessageStore maildir = MessageStore.maildir(dir.resolve("maildir"));
+    String odd = "Ünïcode+%/..x@example.test"; // a name the maildir must escape
+    List<String> boxes = List.of("bob@example.test", odd);
+    for (int i = 0; i < 30; i++) {
+      maildir.append(boxes.get(i % 2), msg("message " + i + "\r\n" + "x".repeat(i * 100)));
+    }
+    maildir.append("gone@example.test", msg("deleted\r\n"));
+    maildir.delete("gone@example.test", maildir.list("gone@example.test").get(0).id());
+    Files.createDirectories(dir.resolve("maildir").resolve("not%zz a mailbox"));
+
+    MessageStore back = MessageStore.maildir(dir.resolve("back"));
+    try (MessageStore log = MessageStore.segmentLog(dir.resolve("log"))) {
+      assertEquals(30, MessageStore.copyAll(maildir, log));
+      assertEquals(List.of("bob@example.test", odd), log.mailboxes());
+      assertEquals(30, MessageStore.copyAll(log, back));
+    }
+    assertEquals(List.of("bob@example.test", odd), back.mailboxes());
+    for (String box : boxes) {
+      List<MessageStore.StoredMessage> before = maildir.list(box);
+      List<MessageStore.StoredMessage> after = back.list(box);
+      assertEquals(15, after.size());
+      for (int i = 0; i < before.size(); i++) {
+        assertArrayEquals(
+            maildir.read(box, before.get(i).id()),
+            back.read(box, after.get(i).id()),
+            box + " #" + i);
+      }
+    }
+  }
+
+  @Test
+  void maildirDirectoryNamesAreUndoneOnlyWhenTheyAreOurs() {
+    for (String name : List.of("bob@example.test", "Ünïcode+%/..x@example.test", ".hidden")) {
+      assertEquals(name, MaildirMessageStore.mailboxName(MaildirMessageStore.directoryName(name)));
+    }
+    assertEquals(null, MaildirMessageStore.mailboxName("bad%zz"));
+    assertEquals(null, MaildirMessageStore.mailboxName("trailing%4"));
+    assertEquals(null, MaildirMessageStore.mailboxName("%41")); // "A" is never escaped
+    assertEquals(null, MaildirMessageStore.mailboxName("%FF")); // not UTF-8
   }
 
   @Test
