@@ -1,6 +1,7 @@
 package dev.headend.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.headend.mail.message.MessageStore;
@@ -9,15 +10,16 @@ import dev.headend.testkit.RequiresPeer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -55,12 +57,37 @@ class MailCopyTest {
   }
 
   @Test
+  void refusesWhatWouldMixOrMisreadStores() throws Exception {
+    Path maildir = dir.resolve("maildir");
+    Path log = dir.resolve("log");
+    MessageStore.maildir(maildir).append("bob@example.test", "Subject: x\r\n\r\n".getBytes());
+    try (MessageStore store = MessageStore.segmentLog(log)) {
+      store.append("bob@example.test", "Subject: y\r\n\r\n".getBytes());
+    }
+    String[][] refused = {
+      {"log:" + maildir, "log:" + dir.resolve("a"), "is not a segment log"},
+      {"maildir:" + log, "log:" + dir.resolve("a"), "holds .seg files"},
+      {"maildir:" + maildir, "log:" + maildir.resolve("inner"), "overlap"},
+      {"log:" + log, "log:" + log, "overlap"},
+      {"log:" + log, "maildir:" + maildir, "is not empty"},
+    };
+    for (String[] r : refused) {
+      err.reset();
+      assertEquals(1, run("mail-copy", r[0], r[1]), String.join(" ", r));
+      assertTrue(err.toString().contains(r[2]), err.toString());
+    }
+    assertFalse(Files.exists(dir.resolve("a")), "nothing made for a refused copy");
+    assertEquals(List.of("bob@example.test"), MessageStore.maildir(maildir).mailboxes());
+    assertEquals(0, run("mail-copy", "log:" + log, "maildir:" + dir.resolve("b")), err.toString());
+  }
+
+  @Test
   @Tag("interop")
   @RequiresPeer(value = "python3", install = "apt-get install -y python3")
   void aSegmentLogBecomesAMaildirThatPythonReads() throws Exception {
     Path log = dir.resolve("log");
     Path maildir = dir.resolve("maildir");
-    Map<String, TreeSet<String>> expected = new TreeMap<>();
+    Map<String, List<String>> expected = new TreeMap<>();
     try (MessageStore store = MessageStore.segmentLog(log)) {
       for (int i = 0; i < 40; i++) {
         String box = i % 3 == 0 ? "carol@example.test" : "bob@example.test";
@@ -68,7 +95,7 @@ class MailCopyTest {
             ("Subject: " + i + "\r\n\r\n.line\r\n" + "y".repeat(i * 37) + "\r\n")
                 .getBytes(StandardCharsets.UTF_8);
         store.append(box, m);
-        expected.computeIfAbsent(box, k -> new TreeSet<>()).add(sha256(m));
+        expected.computeIfAbsent(box, k -> new ArrayList<>()).add(sha256(m));
       }
       String deleted = store.append("bob@example.test", "Subject: gone\r\n\r\n".getBytes()).id();
       store.delete("bob@example.test", deleted);
@@ -78,6 +105,7 @@ class MailCopyTest {
     assertTrue(out.toString().contains("copied 40 messages in 2 mailboxes"), out.toString());
     assertEquals(1, run("mail-copy", "log:" + log, "maildir:" + maildir));
     assertTrue(err.toString().contains("is not empty"), err.toString());
+    assertEquals(2, MessageStore.maildir(maildir).mailboxes().size(), "not copied twice");
 
     String script =
         """
@@ -94,12 +122,14 @@ class MailCopyTest {
                 List.of("python3", "-c", script, maildir.toString()),
                 Map.of())
             .assertSuccess();
-    Map<String, TreeSet<String>> seen = new TreeMap<>();
+    Map<String, List<String>> seen = new TreeMap<>();
     List<String> lines = new ArrayList<>(r.stdout().lines().toList());
     for (String line : lines) {
       String[] f = line.split(" ");
-      seen.computeIfAbsent(f[0], k -> new TreeSet<>()).add(f[1]);
+      seen.computeIfAbsent(f[0], k -> new ArrayList<>()).add(f[1]);
     }
+    expected.values().forEach(Collections::sort);
+    seen.values().forEach(Collections::sort);
     assertEquals(expected, seen, r.describe());
   }
 }

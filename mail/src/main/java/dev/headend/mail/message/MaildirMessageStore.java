@@ -22,6 +22,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
 
 /**
  * {@link MessageStore#maildir(Path)}: {@code root/<mailbox>/{tmp,new,cur}/<id>}. Mailbox names are
@@ -29,6 +30,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * starts with a dot), so no mailbox can reach outside the root.
  */
 final class MaildirMessageStore implements MessageStore {
+  private static final Pattern MESSAGE_NAME = Pattern.compile("[A-Za-z0-9._,:=-]+");
   private static final String SAFE =
       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+@-";
   private final Path root;
@@ -206,7 +208,15 @@ final class MaildirMessageStore implements MessageStore {
       }
       try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
         for (Path f : files) {
-          list.add(new StoredMessage(mailbox, f.getFileName().toString(), Files.size(f)));
+          String id = f.getFileName().toString();
+          if (!isMessageName(id)) {
+            continue; // a dot file or a name that is not a message's
+          }
+          try {
+            list.add(new StoredMessage(mailbox, id, Files.size(f)));
+          } catch (NoSuchFileException e) {
+            // deleted (or moved to cur) since the directory was read
+          }
         }
       }
     }
@@ -262,8 +272,16 @@ final class MaildirMessageStore implements MessageStore {
     }
   }
 
+  /**
+   * Whether {@code id} can name a message file: no path separators and no dot file; ours are {@code
+   * [A-Za-z0-9._-]}, other maildir writers add an info part such as {@code :2,S}.
+   */
+  private static boolean isMessageName(String id) {
+    return id != null && MESSAGE_NAME.matcher(id).matches() && !id.startsWith(".");
+  }
+
   Path find(String mailbox, String id) throws IOException {
-    if (id == null || !id.matches("[A-Za-z0-9._-]+") || id.startsWith(".")) {
+    if (!isMessageName(id)) {
       throw new NoSuchFileException(mailbox + "/" + id);
     }
     Path box = mailbox(mailbox, false);
