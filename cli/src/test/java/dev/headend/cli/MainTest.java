@@ -9,7 +9,6 @@ import dev.headend.tftp.TftpSink;
 import dev.headend.tftp.TransferOptions;
 import dev.headend.tftp.transport.TftpClientTransport;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -39,17 +38,7 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
-class MainTest {
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-  private int run(String... args) {
-    return Main.run(
-        List.of(args),
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8),
-        new CountDownLatch(0));
-  }
+class MainTest extends CommandTest {
 
   @Test
   void usageAndExitCodes() {

@@ -26,6 +26,11 @@ final class InMemoryMessageStore implements MessageStore {
 
   @Override
   public List<String> mailboxes() {
+    return nonEmpty(boxes);
+  }
+
+  /** The sorted names of the mailboxes in an index that hold a message; for the indexed stores. */
+  static List<String> nonEmpty(Map<String, ? extends Map<?, ?>> boxes) {
     List<String> names = new ArrayList<>();
     boxes.forEach(
         (name, box) -> {

@@ -188,13 +188,33 @@ final class MaildirMessageStore implements MessageStore {
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
       for (Path d : dirs) {
         String name = mailboxName(d.getFileName().toString());
-        if (name != null && Files.isDirectory(d.resolve("new")) && !list(name).isEmpty()) {
+        if (name != null && Files.isDirectory(d.resolve("new")) && holdsAMessage(d)) {
           names.add(name);
         }
       }
     }
     Collections.sort(names);
     return names;
+  }
+
+  /**
+   * Whether a mailbox directory's {@code new} or {@code cur} has a message (without listing all).
+   */
+  private static boolean holdsAMessage(Path box) throws IOException {
+    for (String sub : new String[] {"new", "cur"}) {
+      Path dir = box.resolve(sub);
+      if (!Files.isDirectory(dir)) {
+        continue;
+      }
+      try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+        for (Path f : files) {
+          if (isMessageName(f.getFileName().toString())) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   @Override

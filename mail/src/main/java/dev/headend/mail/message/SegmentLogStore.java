@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -300,15 +299,7 @@ final class SegmentLogStore implements MessageStore {
 
   @Override
   public List<String> mailboxes() {
-    List<String> names = new ArrayList<>();
-    boxes.forEach(
-        (name, box) -> {
-          if (!box.isEmpty()) {
-            names.add(name);
-          }
-        });
-    Collections.sort(names);
-    return names;
+    return InMemoryMessageStore.nonEmpty(boxes);
   }
 
   @Override
