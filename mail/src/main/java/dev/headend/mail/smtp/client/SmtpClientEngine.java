@@ -381,8 +381,9 @@ public final class SmtpClientEngine implements StreamEngine<SmtpClientEvent> {
     if (message.needsSmtpUtf8()) {
       mail.append(" SMTPUTF8");
     }
-    if (dsn() != null) {
-      mail.append(dsn().mailParameters());
+    DsnRequest dsn = dsn();
+    if (dsn != null) {
+      mail.append(dsn.mailParameters());
     }
     state = State.TRANSACTION;
     deadline = now.plus(config.commandTimeout());
